@@ -1,0 +1,39 @@
+package dev.sluice.core;
+
+/**
+ * Stable error codes. The code, not the message, is what scripts, the ledger and the API match on;
+ * {@link Kind} says whose move it is: the user's (fix the input), an external system's (retry later),
+ * or ours (a bug or a damaged state).
+ */
+public enum ErrorCode {
+    CONFIG_INVALID(Kind.USER, false),
+    USAGE(Kind.USER, false),
+    SOURCE_UNAVAILABLE(Kind.EXTERNAL, true),
+    SOURCE_INVALID_DATA(Kind.EXTERNAL, false),
+    SINK_UNAVAILABLE(Kind.EXTERNAL, true),
+    SINK_REJECTED(Kind.USER, false),
+    STATE_UNAVAILABLE(Kind.EXTERNAL, true),
+    STATE_INCOMPATIBLE(Kind.USER, false),
+    STATE_LEASE_HELD(Kind.USER, true),
+    STATE_CONFLICT(Kind.INTERNAL, false),
+    RUN_INTERRUPTED(Kind.EXTERNAL, true),
+    INTERNAL(Kind.INTERNAL, false);
+
+    public enum Kind { USER, EXTERNAL, INTERNAL }
+
+    private final Kind kind;
+    private final boolean retryable;
+
+    ErrorCode(Kind kind, boolean retryable) {
+        this.kind = kind;
+        this.retryable = retryable;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,290 @@
+package dev.sluice.core.config;
+
+import dev.sluice.core.Secret;
+import dev.sluice.core.window.Span;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * One mapping of a pipeline file, read key by key into typed values. Every read that fails adds a
+ * problem with the file, line, column and what would be valid, and returns empty, so that binding
+ * goes on and all problems of a file are reported together. {@link #finish()} reports keys that no
+ * one read as unknown, with the valid ones.
+ */
+public final class ConfigObject {
+    private final ConfigSource file;
+    private final String path;
+    private final Node node;
+    private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+    private final Set<String> read = new LinkedHashSet<>();
+
+    ConfigObject(ConfigSource file, String path, MappingNode node) {
+        this.file = file;
+        this.path = path;
+        this.node = node;
+        for (NodeTuple t : node.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                report(t.getKeyNode(), path, "keys must be plain names");
+                continue;
+            }
+            if (entries.putIfAbsent(k.getValue(), t) != null)
+                report(k, child(k.getValue()), "this key appears twice; keep one");
+        }
+    }
+
+    /** The key path of this object, such as {@code source}; empty at the top. */
+    public String path() {
+        return path;
+    }
+
+    /** Folder of the pipeline file: relative paths in it start here. */
+    public Path baseDir() {
+        return file.baseDir();
+    }
+
+    public boolean has(String key) {
+        read.add(key);
+        return entries.containsKey(key);
+    }
+
+    /** The keys present, in file order (each counts as read). */
+    public List<String> keys() {
+        read.addAll(entries.keySet());
+        return List.copyOf(entries.keySet());
+    }
+
+    public Optional<String> string(String key) {
+        return scalar(key).map(ScalarText::value);
+    }
+
+    /** A value that must never be printed, typically written as ${env:NAME} or ${file:PATH}. */
+    public Optional<Secret> secret(String key) {
+        return string(key).map(Secret::new);
+    }
+
+    public String required(String key, String example) {
+        read.add(key);
+        if (!entries.containsKey(key)) {
+            problem("missing required key '" + key + "', e.g. " + key + ": " + example);
+            return null;
+        }
+        return string(key).orElse(null);
+    }
+
+    public Optional<Long> integer(String key, long min, long max) {
+        var s = scalar(key);
+        if (s.isEmpty())
+            return Optional.empty();
+        try {
+            long v = Long.parseLong(s.get().value().replace("_", ""));
+            if (v < min || v > max) {
+                report(s.get().node(), child(key), "must be between " + min + " and " + max + ", was " + v);
+                return Optional.empty();
+            }
+            return Optional.of(v);
+        } catch (NumberFormatException e) {
+            report(s.get().node(), child(key), "'" + s.get().value() + "' is not a whole number, e.g. " + key + ": " + Math.max(min, 1));
+            return Optional.empty();
+        }
+    }
+
+    public Optional<Boolean> bool(String key) {
+        var s = scalar(key);
+        if (s.isEmpty())
+            return Optional.empty();
+        return switch (s.get().value().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> Optional.of(true);
+            case "false", "no", "off" -> Optional.of(false);
+            default -> {
+                report(s.get().node(), child(key), "'" + s.get().value() + "' is not true or false");
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /** A length of time with whole calendar days kept apart: 1d2h30m20s or ISO-8601. */
+    public Optional<Span> span(String key) {
+        var s = scalar(key);
+        if (s.isEmpty())
+            return Optional.empty();
+        try {
+            return Optional.of(Span.parse(s.get().value()));
+        } catch (IllegalArgumentException e) {
+            report(s.get().node(), child(key), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A length of elapsed time (a day counts as 24 hours): 1d2h30m20s or ISO-8601. */
+    public Optional<Duration> duration(String key) {
+        return span(key).map(Span::approximate);
+    }
+
+    public Optional<ZoneId> zone(String key) {
+        var s = scalar(key);
+        if (s.isEmpty())
+            return Optional.empty();
+        try {
+            return Optional.of(ZoneId.of(s.get().value()));
+        } catch (DateTimeException e) {
+            report(s.get().node(), child(key), "'" + s.get().value() + "' is not an IANA time zone; use a name such as "
+                    + "America/New_York, Europe/Paris or UTC");
+            return Optional.empty();
+        }
+    }
+
+    /** A path; a relative one is taken from the pipeline file's folder. */
+    public Optional<Path> file(String key) {
+        return string(key).map(v -> baseDir().resolve(v).normalize());
+    }
+
+    public <E extends Enum<E>> Optional<E> choice(String key, Class<E> type) {
+        var s = scalar(key);
+        if (s.isEmpty())
+            return Optional.empty();
+        String wanted = s.get().value().trim().toLowerCase(Locale.ROOT);
+        for (E e : type.getEnumConstants())
+            if (e.name().toLowerCase(Locale.ROOT).equals(wanted))
+                return Optional.of(e);
+        report(s.get().node(), child(key), "'" + s.get().value() + "' is not valid; use one of: " + labels(type));
+        return Optional.empty();
+    }
+
+    public Optional<List<String>> strings(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null)
+            return Optional.empty();
+        if (!(t.getValueNode() instanceof SequenceNode seq)) {
+            report(t.getValueNode(), child(key), "must be a list, e.g. " + key + ": [a, b]");
+            return Optional.empty();
+        }
+        var out = new ArrayList<String>();
+        for (Node n : seq.getValue()) {
+            if (!(n instanceof ScalarNode sn)) {
+                report(n, child(key), "list items must be plain values");
+                continue;
+            }
+            text(sn, child(key)).ifPresent(out::add);
+        }
+        return Optional.of(List.copyOf(out));
+    }
+
+    public Optional<ConfigObject> object(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null)
+            return Optional.empty();
+        if (!(t.getValueNode() instanceof MappingNode m)) {
+            report(t.getValueNode(), child(key), "must be a mapping of keys to values (key: value on the lines below, indented)");
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigObject(file, child(key), m));
+    }
+
+    /** Reports a problem with the value of {@code key} (or with this object when the key is absent). */
+    public void problem(String key, String message) {
+        NodeTuple t = entries.get(key);
+        report(t == null ? node : t.getValueNode(), t == null ? path : child(key), message);
+    }
+
+    /** Reports a problem with this object as a whole. */
+    public void problem(String message) {
+        report(node, path, message);
+    }
+
+    /** Reports every key that was never read as unknown, naming the valid keys and the closest one. */
+    public void finish() {
+        for (var e : entries.entrySet()) {
+            if (read.contains(e.getKey()))
+                continue;
+            String valid = String.join(", ", read);
+            String hint = closest(e.getKey(), read).map(c -> " (did you mean '" + c + "'?)").orElse("");
+            report(e.getValue().getKeyNode(), child(e.getKey()), "unknown key" + hint + "; valid keys here: " + valid);
+        }
+    }
+
+    private Optional<ScalarText> scalar(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null)
+            return Optional.empty();
+        Node v = t.getValueNode();
+        if (!(v instanceof ScalarNode sn)) {
+            report(v, child(key), "must be a single value, not a " + (v instanceof MappingNode ? "mapping" : "list"));
+            return Optional.empty();
+        }
+        if (sn.getTag().getValue().endsWith(":null")) // an empty value, as in "key:" with nothing after it
+            return Optional.empty();
+        return text(sn, child(key)).map(s -> new ScalarText(s, sn));
+    }
+
+    private Optional<String> text(ScalarNode sn, String at) {
+        var r = file.interpolator().apply(sn.getValue());
+        if (r.error() != null) {
+            report(sn, at, r.error());
+            return Optional.empty();
+        }
+        return Optional.of(r.value());
+    }
+
+    private void report(Node n, String at, String message) {
+        var mark = n.getStartMark();
+        int line = mark.map(m -> m.getLine() + 1).orElse(0);
+        int col = mark.map(m -> m.getColumn() + 1).orElse(0);
+        file.problems().add(line, col, at, message);
+    }
+
+    private String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    static <E extends Enum<E>> String labels(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+    }
+
+    static Optional<String> closest(String key, Set<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(key, c);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private record ScalarText(String value, ScalarNode node) {
+    }
+}

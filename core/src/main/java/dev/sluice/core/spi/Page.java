@@ -1,0 +1,25 @@
+package dev.sluice.core.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one {@link Source#read} returns: some records of a window and, if the window has more, the
+ * position to read from next. An empty page with no next position ends the window.
+ */
+public record Page(List<DataRecord> records, Optional<String> next) {
+    public Page {
+        records = List.copyOf(requireNonNull(records, "records is null"));
+        requireNonNull(next, "next is null");
+    }
+
+    public static Page last(List<DataRecord> records) {
+        return new Page(records, Optional.empty());
+    }
+
+    public static Page more(List<DataRecord> records, String next) {
+        return new Page(records, Optional.of(next));
+    }
+}

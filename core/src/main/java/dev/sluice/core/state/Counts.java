@@ -1,0 +1,15 @@
+package dev.sluice.core.state;
+
+/** Records read from the source, written to the sink, and rejected on the way. */
+public record Counts(long read, long written, long rejected) {
+    public static final Counts ZERO = new Counts(0, 0, 0);
+
+    public Counts {
+        if (read < 0 || written < 0 || rejected < 0)
+            throw new IllegalArgumentException("counts must not be negative: " + read + "/" + written + "/" + rejected);
+    }
+
+    public Counts plus(Counts other) {
+        return new Counts(read + other.read, written + other.written, rejected + other.rejected);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.core.window;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * The {@code windows:} section of a pipeline, bound and validated. For a time cursor {@code start} and
+ * {@code end} are instants, for an id cursor ids; exactly one of {@code start} and {@code targetDayBack}
+ * is set for a time cursor.
+ */
+public record WindowSettings(
+        CursorKind cursor,
+        Optional<Instant> startTime,
+        Optional<Instant> endTime,
+        OptionalLong startId,
+        OptionalLong endId,
+        Optional<Span> targetDayBack,
+        Optional<Span> size,
+        OptionalLong idSize,
+        Duration lag,
+        ZoneId zone,
+        Align align,
+        OptionalInt maxWindows,
+        Optional<Duration> lookback) {
+
+    public WindowSettings {
+        requireNonNull(cursor, "cursor is null");
+        requireNonNull(startTime, "startTime is null");
+        requireNonNull(endTime, "endTime is null");
+        requireNonNull(startId, "startId is null");
+        requireNonNull(endId, "endId is null");
+        requireNonNull(targetDayBack, "targetDayBack is null");
+        requireNonNull(size, "size is null");
+        requireNonNull(idSize, "idSize is null");
+        requireNonNull(lag, "lag is null");
+        requireNonNull(zone, "zone is null");
+        requireNonNull(align, "align is null");
+        requireNonNull(maxWindows, "maxWindows is null");
+        requireNonNull(lookback, "lookback is null");
+        if (lag.isNegative())
+            throw new IllegalArgumentException("lag must not be negative");
+        if (size.isPresent() && size.get().isZero())
+            throw new IllegalArgumentException("size must be more than zero, e.g. 1h");
+        if (idSize.isPresent() && idSize.getAsLong() < 1)
+            throw new IllegalArgumentException("size of an id window must be at least 1");
+        if (maxWindows.isPresent() && maxWindows.getAsInt() < 1)
+            throw new IllegalArgumentException("max_windows must be at least 1");
+        if (cursor == CursorKind.TIME && startTime.isEmpty() && targetDayBack.isEmpty())
+            throw new IllegalArgumentException("a time cursor needs start or target_day");
+        if (cursor == CursorKind.ID && (startId.isEmpty() || endId.isEmpty()))
+            throw new IllegalArgumentException("an id cursor needs start and end");
+    }
+
+    /** A time cursor from {@code start}, in UTC, with no size: the simplest settings, for tests and tools. */
+    public static WindowSettings time(Instant start, Optional<Span> size) {
+        return new WindowSettings(CursorKind.TIME, Optional.of(start), Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                Optional.empty(), size, OptionalLong.empty(), Duration.ZERO, ZoneId.of("UTC"), Align.NONE, OptionalInt.empty(), Optional.empty());
+    }
+
+    public WindowSettings withLag(Duration newLag) {
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, newLag, zone, align, maxWindows, lookback);
+    }
+
+    public WindowSettings withZoneAndAlign(ZoneId newZone, Align newAlign) {
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, newZone, newAlign, maxWindows, lookback);
+    }
+
+    public WindowSettings withMaxWindows(OptionalInt newMax) {
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, zone, align, newMax, lookback);
+    }
+
+    public WindowSettings withEnd(Optional<Instant> newEnd) {
+        return new WindowSettings(cursor, startTime, newEnd, startId, endId, targetDayBack, size, idSize, lag, zone, align, maxWindows, lookback);
+    }
+
+    public WindowSettings withTargetDay(Span back) {
+        return new WindowSettings(cursor, Optional.empty(), Optional.empty(), startId, endId, Optional.of(back), size, idSize, lag, zone, align, maxWindows, lookback);
+    }
+}
