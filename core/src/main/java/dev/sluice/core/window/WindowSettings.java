@@ -26,8 +26,7 @@ public record WindowSettings(
         Duration lag,
         ZoneId zone,
         Align align,
-        OptionalInt maxWindows,
-        Optional<Duration> lookback) {
+        OptionalInt maxWindows) {
 
     public WindowSettings {
         requireNonNull(cursor, "cursor is null");
@@ -42,7 +41,6 @@ public record WindowSettings(
         requireNonNull(zone, "zone is null");
         requireNonNull(align, "align is null");
         requireNonNull(maxWindows, "maxWindows is null");
-        requireNonNull(lookback, "lookback is null");
         if (lag.isNegative())
             throw new IllegalArgumentException("lag must not be negative");
         if (size.isPresent() && size.get().isZero())
@@ -60,26 +58,26 @@ public record WindowSettings(
     /** A time cursor from {@code start}, in UTC, with no size: the simplest settings, for tests and tools. */
     public static WindowSettings time(Instant start, Optional<Span> size) {
         return new WindowSettings(CursorKind.TIME, Optional.of(start), Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                Optional.empty(), size, OptionalLong.empty(), Duration.ZERO, ZoneId.of("UTC"), Align.NONE, OptionalInt.empty(), Optional.empty());
+                Optional.empty(), size, OptionalLong.empty(), Duration.ZERO, ZoneId.of("UTC"), Align.NONE, OptionalInt.empty());
     }
 
     public WindowSettings withLag(Duration newLag) {
-        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, newLag, zone, align, maxWindows, lookback);
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, newLag, zone, align, maxWindows);
     }
 
     public WindowSettings withZoneAndAlign(ZoneId newZone, Align newAlign) {
-        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, newZone, newAlign, maxWindows, lookback);
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, newZone, newAlign, maxWindows);
     }
 
     public WindowSettings withMaxWindows(OptionalInt newMax) {
-        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, zone, align, newMax, lookback);
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, zone, align, newMax);
     }
 
     public WindowSettings withEnd(Optional<Instant> newEnd) {
-        return new WindowSettings(cursor, startTime, newEnd, startId, endId, targetDayBack, size, idSize, lag, zone, align, maxWindows, lookback);
+        return new WindowSettings(cursor, startTime, newEnd, startId, endId, targetDayBack, size, idSize, lag, zone, align, maxWindows);
     }
 
     public WindowSettings withTargetDay(Span back) {
-        return new WindowSettings(cursor, Optional.empty(), Optional.empty(), startId, endId, Optional.of(back), size, idSize, lag, zone, align, maxWindows, lookback);
+        return new WindowSettings(cursor, Optional.empty(), Optional.empty(), startId, endId, Optional.of(back), size, idSize, lag, zone, align, maxWindows);
     }
 }

@@ -1,0 +1,280 @@
+package dev.sluice.core.config;
+
+import dev.sluice.core.ErrorCode;
+import dev.sluice.core.PipelineId;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.spi.Sink;
+import dev.sluice.core.spi.Source;
+import dev.sluice.core.window.Align;
+import dev.sluice.core.window.CursorKind;
+import dev.sluice.core.window.Span;
+import dev.sluice.core.window.WindowSettings;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+
+/**
+ * Reads a pipeline file into a {@link PipelineConfig}, once: every value typed, every key known,
+ * every problem of the file reported together with its line and column and what would be valid.
+ */
+public final class ConfigLoader {
+    private final Function<String, Optional<String>> environment;
+    private final Connectors connectors;
+
+    public ConfigLoader(Function<String, Optional<String>> environment, Connectors connectors) {
+        this.environment = environment;
+        this.connectors = connectors;
+    }
+
+    /** A loader that reads the process environment and the connectors on the class path. */
+    public static ConfigLoader standard() {
+        return new ConfigLoader(name -> Optional.ofNullable(System.getenv(name)), Connectors.discover());
+    }
+
+    public PipelineConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new SluiceException(ErrorCode.USAGE, "pipeline file " + file + " does not exist; check the path");
+        } catch (MalformedInputException e) {
+            throw new SluiceException(ErrorCode.CONFIG_INVALID, file + " is not UTF-8 text; save it as UTF-8");
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.USAGE, "cannot read pipeline file " + file + ": " + e.getMessage(), e);
+        }
+        return load(file, text);
+    }
+
+    /** Binds {@code text} as if it were the content of {@code file}. */
+    public PipelineConfig load(Path file, String text) {
+        String label = file.getFileName().toString();
+        var problems = new ConfigProblems(label);
+        Path baseDir = file.toAbsolutePath().getParent();
+        var source = new ConfigSource(baseDir, problems, new Interpolator(environment, baseDir));
+        MappingNode root = parse(label, text, problems);
+        if (root == null) {
+            problems.throwIfAny();
+            throw new SluiceException(ErrorCode.CONFIG_INVALID, label + " is empty; a pipeline needs at least windows, source and sink");
+        }
+        var top = new ConfigObject(source, "", root);
+        PipelineConfig config = bind(top, file, label);
+        top.finish();
+        problems.throwIfAny();
+        return config;
+    }
+
+    private static MappingNode parse(String label, String text, ConfigProblems problems) {
+        try {
+            var settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true).build();
+            var composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
+            Optional<Node> node = composer.getSingleNode();
+            if (node.isEmpty())
+                return null;
+            if (!(node.get() instanceof MappingNode m)) {
+                var mark = node.get().getStartMark();
+                problems.add(mark.map(x -> x.getLine() + 1).orElse(0), mark.map(x -> x.getColumn() + 1).orElse(0), "",
+                        "a pipeline file must be a mapping of keys (name, windows, source, sink, ...)");
+                return null;
+            }
+            return m;
+        } catch (MarkedYamlEngineException e) {
+            var mark = e.getProblemMark().or(e::getContextMark);
+            problems.add(mark.map(x -> x.getLine() + 1).orElse(0), mark.map(x -> x.getColumn() + 1).orElse(0), "",
+                    "not valid YAML: " + e.getProblem() + "; check the indentation and quoting here");
+            return null;
+        } catch (YamlEngineException e) {
+            problems.add(0, 0, "", "not valid YAML: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private PipelineConfig bind(ConfigObject top, Path file, String label) {
+        String defaultName = label.replaceFirst("\\.(ya?ml)$", "");
+        String name = top.string("name").orElse(defaultName);
+        if (!PipelineId.isValid(name))
+            top.problem(top.has("name") ? "name" : "", "'" + name + "' is not a valid pipeline name: use 1 to 100 letters, digits, '.', "
+                    + "'_' or '-'" + (top.has("name") ? "" : " (the name comes from the file name; set name: to choose another)"));
+        String description = top.string("description").orElse("");
+        Optional<String> state = top.string("state");
+        state.ifPresent(url -> checkStateUrl(top, url));
+        int parallelism = top.integer("parallelism", 1, 64).orElse(1L).intValue();
+
+        WindowSettings windows = top.object("windows").map(ConfigLoader::bindWindows).orElse(null);
+        if (!top.has("windows"))
+            top.problem("missing required key 'windows', e.g. windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}");
+        CursorKind cursor = windows == null ? CursorKind.TIME : windows.cursor();
+
+        Source src = null;
+        String sourceType = null;
+        var sourceNode = top.object("source");
+        if (sourceNode.isEmpty() && !top.has("source"))
+            top.problem("missing required key 'source', e.g. source: {type: generate, every: 1m}; source types: " + String.join(", ", connectors.sources().keySet()));
+        if (sourceNode.isPresent()) {
+            var s = sourceNode.get();
+            sourceType = s.required("type", "generate");
+            if (sourceType != null) {
+                var provider = connectors.source(sourceType);
+                if (provider.isEmpty()) {
+                    s.problem("type", "unknown source type '" + sourceType + "'; available: " + String.join(", ", connectors.sources().keySet()));
+                    s.keys();
+                } else if (!provider.get().cursors().contains(cursor)) {
+                    s.problem("type", "source type '" + sourceType + "' cannot read windows of cursor " + cursor.label() + "; it supports "
+                            + provider.get().cursors().stream().map(CursorKind::label).toList());
+                    s.keys();
+                } else {
+                    src = provider.get().bind(s, cursor);
+                }
+            }
+            s.finish();
+        }
+
+        Sink sink = null;
+        String sinkType = null;
+        var sinkNode = top.object("sink");
+        if (sinkNode.isEmpty() && !top.has("sink"))
+            top.problem("missing required key 'sink', e.g. sink: {type: jsonl, path: out}; sink types: " + String.join(", ", connectors.sinks().keySet()));
+        if (sinkNode.isPresent()) {
+            var s = sinkNode.get();
+            sinkType = s.required("type", "jsonl");
+            if (sinkType != null) {
+                var provider = connectors.sink(sinkType);
+                if (provider.isEmpty()) {
+                    s.problem("type", "unknown sink type '" + sinkType + "'; available: " + String.join(", ", connectors.sinks().keySet()));
+                    s.keys();
+                } else {
+                    sink = provider.get().bind(s);
+                }
+            }
+            s.finish();
+        }
+        if (windows == null || src == null || sink == null || !PipelineId.isValid(name))
+            return null;
+        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sink, parallelism);
+    }
+
+    private static void checkStateUrl(ConfigObject top, String url) {
+        if (!(url.startsWith("sqlite:") || url.startsWith("jdbc:postgresql:") || url.startsWith("postgresql:")))
+            top.problem("state", "'" + url + "' is not a state URL; use sqlite:PATH or a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://localhost:5432/sluice");
+    }
+
+    static WindowSettings bindWindows(ConfigObject w) {
+        CursorKind cursor = w.choice("cursor", CursorKind.class).orElse(CursorKind.TIME);
+        ZoneId zone = w.zone("timezone").orElse(ZoneOffset.UTC);
+        Align align = w.choice("align", Align.class).orElse(Align.NONE);
+        Duration lag = w.duration("lag").orElse(Duration.ZERO);
+        OptionalInt maxWindows = w.integer("max_windows", 1, Integer.MAX_VALUE).map(v -> OptionalInt.of(v.intValue())).orElse(OptionalInt.empty());
+        Optional<Span> back = w.object("target_day").flatMap(t -> {
+            Optional<Span> b = t.span("back");
+            if (!t.has("back"))
+                t.problem("missing required key 'back': how far before now the target day lies, e.g. back: 1d");
+            t.finish();
+            return b;
+        });
+        Optional<Instant> startTime = Optional.empty(), endTime = Optional.empty();
+        OptionalLong startId = OptionalLong.empty(), endId = OptionalLong.empty(), idSize = OptionalLong.empty();
+        Optional<Span> size = Optional.empty();
+        boolean ok = true;
+        switch (cursor) {
+            case TIME -> {
+                startTime = instant(w, "start", zone);
+                endTime = instant(w, "end", zone);
+                size = w.span("size");
+                if (size.isPresent() && size.get().isZero()) {
+                    w.problem("size", "must be more than zero, e.g. size: 1h; leave size out for one window up to the upper bound");
+                    ok = false;
+                }
+                if (w.has("target_day") && (w.has("start") || w.has("end"))) {
+                    w.problem("target_day", "target_day replaces start and end; remove start and end, or target_day");
+                    ok = false;
+                } else if (!w.has("target_day") && !w.has("start")) {
+                    w.problem("a time cursor needs start: (the first instant to read, e.g. start: 2025-01-01T00:00:00Z, or a local "
+                            + "date such as 2025-01-01 in timezone) or target_day: {back: 1d}");
+                    ok = false;
+                }
+                if (startTime.isPresent() && endTime.isPresent() && !startTime.get().isBefore(endTime.get())) {
+                    w.problem("end", "end " + endTime.get() + " must be after start " + startTime.get());
+                    ok = false;
+                }
+            }
+            case ID -> {
+                startId = w.integer("start", Long.MIN_VALUE, Long.MAX_VALUE).map(OptionalLong::of).orElse(OptionalLong.empty());
+                endId = w.integer("end", Long.MIN_VALUE, Long.MAX_VALUE).map(OptionalLong::of).orElse(OptionalLong.empty());
+                idSize = w.integer("size", 1, Long.MAX_VALUE).map(OptionalLong::of).orElse(OptionalLong.empty());
+                if (!w.has("start") || !w.has("end")) {
+                    w.problem("an id cursor needs start and end (end is exclusive: ids 1 to 60000 are start: 1, end: 60001)");
+                    ok = false;
+                }
+                if (startId.isPresent() && endId.isPresent() && startId.getAsLong() >= endId.getAsLong()) {
+                    w.problem("end", "end " + endId.getAsLong() + " must be above start " + startId.getAsLong() + " (end is exclusive)");
+                    ok = false;
+                }
+                for (String timeOnly : new String[] {"target_day", "lag", "timezone", "align"})
+                    if (w.has(timeOnly))
+                        w.problem(timeOnly, timeOnly + " applies to time cursors only; remove it or use cursor: time");
+            }
+            case NONE -> {
+                for (String windowed : new String[] {"start", "end", "size", "target_day", "lag", "timezone", "align", "max_windows"})
+                    if (w.has(windowed))
+                        w.problem(windowed, windowed + " has no meaning with cursor: none (every run takes a whole snapshot); remove it");
+            }
+        }
+        w.finish();
+        if (!ok || (cursor == CursorKind.TIME && startTime.isEmpty() && back.isEmpty())
+                || (cursor == CursorKind.ID && (startId.isEmpty() || endId.isEmpty())))
+            return null;
+        try {
+            return new WindowSettings(cursor, startTime, endTime, startId, endId, back, size, idSize, lag, zone, align, maxWindows);
+        } catch (IllegalArgumentException e) {
+            w.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    /** An instant written with Z or an offset, or a local date-time or date read in {@code zone}. */
+    private static Optional<Instant> instant(ConfigObject w, String key, ZoneId zone) {
+        Optional<String> text = w.string(key);
+        if (text.isEmpty())
+            return Optional.empty();
+        String s = text.get().trim();
+        try {
+            return Optional.of(OffsetDateTime.parse(s).toInstant());
+        } catch (DateTimeException ignored) {
+            // not with an offset: try local forms
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(s).atZone(zone).toInstant());
+        } catch (DateTimeException ignored) {
+            // not a local date-time
+        }
+        try {
+            return Optional.of(LocalDate.parse(s).atStartOfDay(zone).toInstant());
+        } catch (DateTimeException e) {
+            w.problem(key, "'" + s + "' is not a date or time; write 2025-06-30T07:00:00Z (UTC), 2025-06-30T00:00:00-07:00, "
+                    + "or a local 2025-06-30 / 2025-06-30T00:00 read in windows.timezone");
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.sluice.core.config;
+
+import dev.sluice.core.spi.SinkProvider;
+import dev.sluice.core.spi.SourceProvider;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The source and sink types on the class path, found with {@link ServiceLoader}. */
+public record Connectors(Map<String, SourceProvider> sources, Map<String, SinkProvider> sinks) {
+    public Connectors {
+        sources = Map.copyOf(sources);
+        sinks = Map.copyOf(sinks);
+    }
+
+    public static Connectors discover() {
+        ClassLoader loader = Connectors.class.getClassLoader();
+        var sources = new TreeMap<String, SourceProvider>();
+        ServiceLoader.load(SourceProvider.class, loader).forEach(p -> sources.put(p.type(), p));
+        var sinks = new TreeMap<String, SinkProvider>();
+        ServiceLoader.load(SinkProvider.class, loader).forEach(p -> sinks.put(p.type(), p));
+        return new Connectors(sources, sinks);
+    }
+
+    public Optional<SourceProvider> source(String type) {
+        return Optional.ofNullable(sources.get(type));
+    }
+
+    public Optional<SinkProvider> sink(String type) {
+        return Optional.ofNullable(sinks.get(type));
+    }
+}

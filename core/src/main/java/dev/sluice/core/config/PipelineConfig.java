@@ -1,0 +1,45 @@
+package dev.sluice.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.core.PipelineId;
+import dev.sluice.core.spi.Sink;
+import dev.sluice.core.spi.Source;
+import dev.sluice.core.window.WindowSettings;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A pipeline file, bound and validated: its windows, its source and sink (bound, not yet opened), and
+ * where its books are kept. {@code state} is the {@code state:} URL of the file, if it has one.
+ */
+public record PipelineConfig(
+        PipelineId id,
+        Path file,
+        String description,
+        Optional<String> state,
+        WindowSettings windows,
+        String sourceType,
+        Source source,
+        String sinkType,
+        Sink sink,
+        int parallelism) {
+    public PipelineConfig {
+        requireNonNull(id, "id is null");
+        requireNonNull(file, "file is null");
+        requireNonNull(description, "description is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(windows, "windows is null");
+        requireNonNull(sourceType, "sourceType is null");
+        requireNonNull(source, "source is null");
+        requireNonNull(sinkType, "sinkType is null");
+        requireNonNull(sink, "sink is null");
+        if (parallelism < 1)
+            throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+
+    /** The default state file: {@code .sluice/state.db} beside the pipeline file. */
+    public String stateUrlOrDefault() {
+        return state.orElseGet(() -> "sqlite:" + file.toAbsolutePath().getParent().resolve(".sluice").resolve("state.db"));
+    }
+}

@@ -1,0 +1,422 @@
+package dev.sluice.core.runner;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.core.ErrorCode;
+import dev.sluice.core.PipelineId;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.spi.DataRecord;
+import dev.sluice.core.spi.Page;
+import dev.sluice.core.spi.SinkContext;
+import dev.sluice.core.spi.SourceContext;
+import dev.sluice.core.spi.WindowWriter;
+import dev.sluice.core.state.Counts;
+import dev.sluice.core.state.ErrorRecord;
+import dev.sluice.core.state.LedgerEntry;
+import dev.sluice.core.state.Lease;
+import dev.sluice.core.state.Position;
+import dev.sluice.core.state.RunKind;
+import dev.sluice.core.state.RunRecord;
+import dev.sluice.core.state.RunStatus;
+import dev.sluice.core.state.RunTotals;
+import dev.sluice.core.state.StateStore;
+import dev.sluice.core.state.WindowStatus;
+import dev.sluice.core.window.CursorKind;
+import dev.sluice.core.window.Plan;
+import dev.sluice.core.window.Planner;
+import dev.sluice.core.window.SnapshotWindow;
+import dev.sluice.core.window.Window;
+import dev.sluice.core.window.WindowSettings;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline's windows under the commit protocol of DESIGN.md section 3. Per window: the ledger
+ * marks it running; the source's pages stream through to the sink's staged writer; the sink commits;
+ * the ledger marks it succeeded and, in the same transaction, moves the watermark to the end of the
+ * contiguous run of succeeded windows. Windows may run in parallel, but the watermark never passes a
+ * window that has not succeeded. A failed window is retried first by the next run.
+ *
+ * <p>A runner is used for one run and is not thread-safe; it starts and joins its own threads.
+ */
+public final class Runner {
+    private static final Logger log = LoggerFactory.getLogger(Runner.class);
+    static final Duration LEASE_TTL = Duration.ofMinutes(2);
+
+    private final PipelineConfig pipeline;
+    private final StateStore store;
+    private final Clock clock;
+    private final RunListener listener;
+    private final StopSignal stop;
+    private final String holder;
+    private final PipelineId id;
+
+    public Runner(PipelineConfig pipeline, StateStore store, Clock clock, RunListener listener, StopSignal stop, String holder) {
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.stop = requireNonNull(stop, "stop is null");
+        this.holder = requireNonNull(holder, "holder is null");
+        this.id = pipeline.id();
+    }
+
+    /** An incremental run: failed windows first, then new windows from the watermark. */
+    public RunResult run() {
+        return withLease(RunKind.RUN, "", this::incremental);
+    }
+
+    /**
+     * Runs {@code [from, to)} as a backfill: the windows are planned as usual (size, alignment, lag)
+     * and recorded in the ledger as backfill windows; the watermark never moves.
+     */
+    public RunResult backfill(Position from, Position to) {
+        CursorKind cursor = pipeline.windows().cursor();
+        if (cursor == CursorKind.NONE)
+            throw new SluiceException(ErrorCode.USAGE, "pipeline '" + id + "' has cursor: none, so it has no ranges to backfill; use sluice run");
+        if (from.key() >= to.key())
+            throw new SluiceException(ErrorCode.USAGE, "backfill --from " + from + " must be before --to " + to);
+        return withLease(RunKind.BACKFILL, "from " + from + " to " + to, run -> {
+            Instant now = clock.instant();
+            WindowSettings s = pipeline.windows();
+            Plan plan = cursor == CursorKind.TIME
+                    ? Planner.plan(new WindowSettings(s.cursor(), Optional.of(from.instant()), Optional.of(to.instant()), s.startId(), s.endId(),
+                            Optional.empty(), s.size(), s.idSize(), s.lag(), s.zone(), s.align(), OptionalInt.empty()), Optional.empty(), Optional.empty(), now)
+                    : Planner.plan(new WindowSettings(s.cursor(), s.startTime(), s.endTime(), java.util.OptionalLong.of(from.id()),
+                            java.util.OptionalLong.of(to.id()), Optional.empty(), s.size(), s.idSize(), s.lag(), s.zone(), s.align(),
+                            OptionalInt.empty()), Optional.empty(), Optional.empty(), now);
+            Optional<Position> watermark = store.watermark(id, cursor);
+            if (plan.windows().isEmpty())
+                return finish(run, plan.outcome(), "nothing to backfill: " + plan.message(), List.of(), watermark, null, true);
+            return execute(run, plan.windows(), plan.outcome(), plan.message(), watermark, null, true);
+        });
+    }
+
+    private RunResult incremental(RunRecord run) {
+        WindowSettings s = pipeline.windows();
+        CursorKind cursor = s.cursor();
+        Instant now = clock.instant();
+        Optional<Position> watermark = store.watermark(id, cursor);
+        if (cursor == CursorKind.NONE)
+            return execute(run, List.of(new SnapshotWindow(now)), Plan.Outcome.WINDOWS, "a snapshot", watermark, null, false);
+
+        Position base = base(s, watermark, now);
+        List<LedgerEntry> ahead = store.entriesFrom(id, cursor, base);
+        var retries = new ArrayList<Window>();
+        var chain = new Chain(base, watermark);
+        Position frontier = base;
+        for (LedgerEntry e : ahead) {
+            if (e.status() == WindowStatus.SUCCEEDED)
+                chain.done(e.window());
+            else
+                retries.add(e.window());
+            if (e.window().endKey() > frontier.key())
+                frontier = Position.endOf(e.window());
+        }
+        Plan plan = cursor == CursorKind.TIME
+                ? Planner.plan(s, Optional.of(frontier.instant()), Optional.empty(), now)
+                : Planner.plan(s, Optional.empty(), Optional.of(frontier.id()), now);
+        var windows = new ArrayList<Window>(retries);
+        windows.addAll(plan.windows());
+        int max = s.maxWindows().orElse(Integer.MAX_VALUE);
+        List<Window> todo = windows.size() > max ? windows.subList(0, max) : windows;
+        String note = retries.isEmpty() ? plan.message() : "retrying " + retries.size() + " failed or interrupted window(s) first; " + plan.message();
+        if (todo.isEmpty())
+            return finish(run, plan.outcome(), plan.message(), List.of(), watermark, chain, false);
+        return execute(run, todo, Plan.Outcome.WINDOWS, note, watermark, chain, false);
+    }
+
+    /**
+     * Where the contiguous run of windows starts: the watermark, else the configured start; with a
+     * target day, never before the day's start (a watermark before the day means nothing of it is done).
+     */
+    private static Position base(WindowSettings s, Optional<Position> watermark, Instant now) {
+        if (s.cursor() == CursorKind.ID)
+            return watermark.orElseGet(() -> Position.ofId(s.startId().orElseThrow()));
+        if (s.targetDayBack().isPresent()) {
+            Instant dayStart = Planner.targetDay(now, s.targetDayBack().get(), s.zone()).atStartOfDay(s.zone()).toInstant();
+            return watermark.filter(w -> !w.instant().isBefore(dayStart)).orElse(Position.ofInstant(dayStart));
+        }
+        return watermark.orElseGet(() -> Position.ofInstant(s.startTime().orElseThrow()));
+    }
+
+    private RunResult execute(RunRecord run, List<Window> windows, Plan.Outcome outcome, String note,
+                              Optional<Position> watermarkBefore, Chain chain, boolean backfill) {
+        listener.planned(windows, note);
+        var sourceContext = new SourceContext() {
+            @Override public PipelineId pipeline() { return id; }
+            @Override public Clock clock() { return clock; }
+        };
+        SinkContext sinkContext = () -> id;
+        var results = new ConcurrentSkipListMap<Long, WindowOutcome>();
+        var failureSeen = new AtomicBoolean();
+        var commitLock = new ReentrantLock();
+        try {
+            pipeline.source().open(sourceContext);
+            pipeline.sink().open(sinkContext);
+            var permits = new Semaphore(pipeline.parallelism());
+            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                long index = 0;
+                for (Window w : windows) {
+                    try {
+                        permits.acquire();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        stop.request();
+                    }
+                    if (stop.requested() || failureSeen.get()) {
+                        permits.release();
+                        break;
+                    }
+                    LedgerEntry entry = store.markRunning(id, run.runId(), w, backfill);
+                    long order = index++;
+                    executor.submit(() -> {
+                        try {
+                            var outcomeOfWindow = runWindow(run, entry, chain, commitLock);
+                            results.put(order, outcomeOfWindow);
+                            if (outcomeOfWindow.error != null)
+                                failureSeen.set(true);
+                        } finally {
+                            permits.release();
+                        }
+                    });
+                }
+            }
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, "pipeline '" + id + "': cannot open " + pipeline.sourceType()
+                    + " source or " + pipeline.sinkType() + " sink: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(pipeline.source());
+            closeQuietly(pipeline.sink());
+        }
+        return finish(run, outcome, note, List.copyOf(results.values()), watermarkBefore, chain, backfill);
+    }
+
+    private WindowOutcome runWindow(RunRecord run, LedgerEntry entry, Chain chain, ReentrantLock commitLock) {
+        Window w = entry.window();
+        long read = 0, written = 0;
+        try {
+            try (WindowWriter writer = begin(w)) {
+                Optional<String> after = Optional.empty();
+                var seen = new HashSet<String>();
+                do {
+                    if (stop.requested())
+                        throw new SluiceException(ErrorCode.RUN_INTERRUPTED, "the run was stopped before window " + w
+                                + " finished; its output was discarded and the next run retries it first");
+                    Page page = read(w, after);
+                    for (DataRecord r : page.records()) {
+                        read++;
+                        write(writer, w, r);
+                        written++;
+                    }
+                    after = page.next();
+                    if (after.isPresent() && !seen.add(after.get()))
+                        throw new SluiceException(ErrorCode.SOURCE_INVALID_DATA, "the " + pipeline.sourceType() + " source returned the page position '"
+                                + after.get() + "' twice in window " + w + "; stopped instead of reading the same pages forever");
+                } while (after.isPresent());
+                commit(writer, w);
+            } catch (IOException e) {
+                throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed closing window " + w + ": " + e.getMessage(), e);
+            }
+            var counts = new Counts(read, written, 0);
+            commitLock.lock();
+            try {
+                Optional<Position> moved = chain == null ? Optional.empty() : chain.done(w);
+                store.markSucceeded(entry, counts, moved);
+            } finally {
+                commitLock.unlock();
+            }
+            log.atInfo().addKeyValue("pipeline", id).addKeyValue("run", run.runId()).addKeyValue("window", w)
+                    .addKeyValue("attempt", entry.attempt()).addKeyValue("records", written).log("window committed");
+            listener.windowCommitted(w, counts);
+            return new WindowOutcome(w, counts, null);
+        } catch (RuntimeException e) {
+            SluiceException error = SluiceException.wrap(e, ErrorCode.INTERNAL);
+            var counts = new Counts(read, 0, 0);
+            Map<String, String> context = new LinkedHashMap<>();
+            context.put("window", w.toString());
+            context.put("attempt", Integer.toString(entry.attempt()));
+            context.put("source", pipeline.sourceType());
+            context.put("sink", pipeline.sinkType());
+            context.put("records_read", Long.toString(read));
+            try {
+                store.markFailed(entry, counts, new ErrorRecord(error.errorId(), id, Optional.of(run.runId()), error.code(),
+                        error.getMessage(), context, clock.instant()));
+            } catch (RuntimeException stateError) {
+                error.addSuppressed(stateError);
+            }
+            log.atError().addKeyValue("pipeline", id).addKeyValue("run", run.runId()).addKeyValue("window", w)
+                    .addKeyValue("attempt", entry.attempt()).addKeyValue("code", error.code()).addKeyValue("error_id", error.errorId())
+                    .log("window failed: {}", error.getMessage());
+            listener.windowFailed(w, error);
+            return new WindowOutcome(w, counts, error);
+        }
+    }
+
+    private WindowWriter begin(Window w) {
+        try {
+            return pipeline.sink().begin(w);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink cannot stage window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Page read(Window w, Optional<String> after) {
+        try {
+            return pipeline.source().read(w, after);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, pipeline.sourceType() + " source failed reading window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void write(WindowWriter writer, Window w, DataRecord r) {
+        try {
+            writer.write(r);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed writing window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void commit(WindowWriter writer, Window w) {
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed committing window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RunResult finish(RunRecord run, Plan.Outcome outcome, String note, List<WindowOutcome> outcomes,
+                             Optional<Position> watermarkBefore, Chain chain, boolean backfill) {
+        long ok = 0, failed = 0;
+        Counts counts = Counts.ZERO;
+        var errors = new ArrayList<SluiceException>();
+        for (WindowOutcome o : outcomes) {
+            counts = counts.plus(o.counts);
+            if (o.error == null) ok++;
+            else {
+                failed++;
+                errors.add(o.error);
+            }
+        }
+        RunStatus status;
+        if (failed > 0)
+            status = errors.stream().allMatch(e -> e.code() == ErrorCode.RUN_INTERRUPTED) ? RunStatus.INTERRUPTED : RunStatus.FAILED;
+        else if (stop.requested())
+            status = RunStatus.INTERRUPTED;
+        else if (outcomes.isEmpty())
+            status = RunStatus.UP_TO_DATE;
+        else
+            status = RunStatus.SUCCEEDED;
+        Optional<String> errorId = errors.stream().findFirst().map(SluiceException::errorId);
+        store.finishRun(run.runId(), status, new RunTotals(ok, failed, counts), errorId);
+        Optional<Position> after = backfill ? watermarkBefore : store.watermark(id, pipeline.windows().cursor());
+        log.atInfo().addKeyValue("pipeline", id).addKeyValue("run", run.runId()).addKeyValue("status", status.label())
+                .addKeyValue("windows_succeeded", ok).addKeyValue("windows_failed", failed).log("run finished");
+        return new RunResult(run.runId(), run.sequence(), status, outcome, note, ok, failed, counts, watermarkBefore, after, errors);
+    }
+
+    private interface RunBody {
+        RunResult apply(RunRecord run);
+    }
+
+    private RunResult withLease(RunKind kind, String details, RunBody body) {
+        Lease lease = store.acquireLease(id, holder, LEASE_TTL);
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-lease-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        var current = new Lease[] {lease};
+        long every = LEASE_TTL.toMillis() / 4;
+        heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                current[0] = store.renewLease(current[0], LEASE_TTL);
+            } catch (RuntimeException e) {
+                log.atError().addKeyValue("pipeline", id).log("lost the lease ({}); stopping the run", e.getMessage());
+                stop.request();
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        try {
+            RunRecord run = store.startRun(id, kind, details);
+            try {
+                return body.apply(run);
+            } catch (RuntimeException e) {
+                SluiceException error = SluiceException.wrap(e, ErrorCode.INTERNAL);
+                try {
+                    store.recordError(new ErrorRecord(error.errorId(), id, Optional.of(run.runId()), error.code(), error.getMessage(),
+                            Map.of("run", Long.toString(run.runId())), clock.instant()));
+                    store.finishRun(run.runId(), RunStatus.FAILED, RunTotals.ZERO, Optional.of(error.errorId()));
+                } catch (RuntimeException stateError) {
+                    error.addSuppressed(stateError);
+                }
+                throw error;
+            }
+        } finally {
+            heartbeat.shutdownNow();
+            try {
+                store.releaseLease(current[0]);
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("pipeline", id).log("could not release the lease ({}); it expires by itself", e.getMessage());
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.atWarn().log("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    private record WindowOutcome(Window window, Counts counts, SluiceException error) {
+    }
+
+    /**
+     * The contiguous run of succeeded windows from the base. Windows that succeed out of order wait
+     * here until the ones before them have succeeded; only then does the watermark pass them.
+     */
+    static final class Chain {
+        private final Map<Long, Window> pending = new java.util.HashMap<>();
+        private Position end;
+        private final Optional<Position> stored;
+
+        Chain(Position base, Optional<Position> stored) {
+            this.end = base;
+            this.stored = stored;
+        }
+
+        /** Adds a succeeded window; returns the new watermark if it moved past the stored one. */
+        Optional<Position> done(Window w) {
+            pending.put(w.startKey(), w);
+            Position before = end;
+            Window next;
+            while ((next = pending.remove(end.key())) != null)
+                end = Position.endOf(next);
+            if (end.key() == before.key())
+                return Optional.empty();
+            boolean beyondStored = stored.isEmpty() || end.key() > stored.get().key();
+            return beyondStored ? Optional.of(end) : Optional.empty();
+        }
+    }
+
+}
