@@ -100,7 +100,7 @@ public final class ConfigObject {
             }
             return Optional.of(v);
         } catch (NumberFormatException e) {
-            report(s.get().node(), child(key), "'" + s.get().value() + "' is not a whole number, e.g. " + key + ": " + Math.max(min, 1));
+            report(s.get().node(), child(key), s.get().shown() + " is not a whole number, e.g. " + key + ": " + Math.max(min, 1));
             return Optional.empty();
         }
     }
@@ -113,7 +113,7 @@ public final class ConfigObject {
             case "true", "yes", "on" -> Optional.of(true);
             case "false", "no", "off" -> Optional.of(false);
             default -> {
-                report(s.get().node(), child(key), "'" + s.get().value() + "' is not true or false");
+                report(s.get().node(), child(key), s.get().shown() + " is not true or false");
                 yield Optional.empty();
             }
         };
@@ -127,7 +127,7 @@ public final class ConfigObject {
         try {
             return Optional.of(Span.parse(s.get().value()));
         } catch (IllegalArgumentException e) {
-            report(s.get().node(), child(key), e.getMessage());
+            report(s.get().node(), child(key), s.get().substituted() ? s.get().shown() + " is not a duration; write it as 1d2h30m20s or PT3H" : e.getMessage());
             return Optional.empty();
         }
     }
@@ -144,7 +144,7 @@ public final class ConfigObject {
         try {
             return Optional.of(ZoneId.of(s.get().value()));
         } catch (DateTimeException e) {
-            report(s.get().node(), child(key), "'" + s.get().value() + "' is not an IANA time zone; use a name such as "
+            report(s.get().node(), child(key), s.get().shown() + " is not an IANA time zone; use a name such as "
                     + "America/New_York, Europe/Paris or UTC");
             return Optional.empty();
         }
@@ -163,7 +163,7 @@ public final class ConfigObject {
         for (E e : type.getEnumConstants())
             if (e.name().toLowerCase(Locale.ROOT).equals(wanted))
                 return Optional.of(e);
-        report(s.get().node(), child(key), "'" + s.get().value() + "' is not valid; use one of: " + labels(type));
+        report(s.get().node(), child(key), s.get().shown() + " is not valid; use one of: " + labels(type));
         return Optional.empty();
     }
 
@@ -233,7 +233,12 @@ public final class ConfigObject {
         }
         if (sn.getTag().getValue().endsWith(":null")) // an empty value, as in "key:" with nothing after it
             return Optional.empty();
-        return text(sn, child(key)).map(s -> new ScalarText(s, sn));
+        var r = file.interpolator().apply(sn.getValue());
+        if (r.error() != null) {
+            report(sn, child(key), r.error());
+            return Optional.empty();
+        }
+        return Optional.of(new ScalarText(r.value(), sn, r.substituted()));
     }
 
     private Optional<String> text(ScalarNode sn, String at) {
@@ -285,6 +290,10 @@ public final class ConfigObject {
         return prev[b.length()];
     }
 
-    private record ScalarText(String value, ScalarNode node) {
+    /** A scalar's value; {@code shown()} is what a message may quote: never a value that came from ${env:} or ${file:}. */
+    private record ScalarText(String value, ScalarNode node, boolean substituted) {
+        String shown() {
+            return substituted ? "the value of '" + node.getValue() + "'" : "'" + value + "'";
+        }
     }
 }

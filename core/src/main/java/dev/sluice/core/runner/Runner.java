@@ -21,11 +21,9 @@ import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.state.RunStatus;
 import dev.sluice.core.state.RunTotals;
 import dev.sluice.core.state.StateStore;
-import dev.sluice.core.state.WindowStatus;
 import dev.sluice.core.window.CursorKind;
 import dev.sluice.core.window.Plan;
 import dev.sluice.core.window.Planner;
-import dev.sluice.core.window.SnapshotWindow;
 import dev.sluice.core.window.Window;
 import dev.sluice.core.window.WindowSettings;
 import java.io.IOException;
@@ -113,50 +111,14 @@ public final class Runner {
 
     private RunResult incremental(RunRecord run) {
         WindowSettings s = pipeline.windows();
-        CursorKind cursor = s.cursor();
-        Instant now = clock.instant();
-        Optional<Position> watermark = store.watermark(id, cursor);
-        if (cursor == CursorKind.NONE)
-            return execute(run, List.of(new SnapshotWindow(now)), Plan.Outcome.WINDOWS, "a snapshot", watermark, null, false);
-
-        Position base = base(s, watermark, now);
-        List<LedgerEntry> ahead = store.entriesFrom(id, cursor, base);
-        var retries = new ArrayList<Window>();
-        var chain = new Chain(base, watermark);
-        Position frontier = base;
-        for (LedgerEntry e : ahead) {
-            if (e.status() == WindowStatus.SUCCEEDED)
-                chain.done(e.window());
-            else
-                retries.add(e.window());
-            if (e.window().endKey() > frontier.key())
-                frontier = Position.endOf(e.window());
-        }
-        Plan plan = cursor == CursorKind.TIME
-                ? Planner.plan(s, Optional.of(frontier.instant()), Optional.empty(), now)
-                : Planner.plan(s, Optional.empty(), Optional.of(frontier.id()), now);
-        var windows = new ArrayList<Window>(retries);
-        windows.addAll(plan.windows());
-        int max = s.maxWindows().orElse(Integer.MAX_VALUE);
-        List<Window> todo = windows.size() > max ? windows.subList(0, max) : windows;
-        String note = retries.isEmpty() ? plan.message() : "retrying " + retries.size() + " failed or interrupted window(s) first; " + plan.message();
-        if (todo.isEmpty())
-            return finish(run, plan.outcome(), plan.message(), List.of(), watermark, chain, false);
-        return execute(run, todo, Plan.Outcome.WINDOWS, note, watermark, chain, false);
-    }
-
-    /**
-     * Where the contiguous run of windows starts: the watermark, else the configured start; with a
-     * target day, never before the day's start (a watermark before the day means nothing of it is done).
-     */
-    private static Position base(WindowSettings s, Optional<Position> watermark, Instant now) {
-        if (s.cursor() == CursorKind.ID)
-            return watermark.orElseGet(() -> Position.ofId(s.startId().orElseThrow()));
-        if (s.targetDayBack().isPresent()) {
-            Instant dayStart = Planner.targetDay(now, s.targetDayBack().get(), s.zone()).atStartOfDay(s.zone()).toInstant();
-            return watermark.filter(w -> !w.instant().isBefore(dayStart)).orElse(Position.ofInstant(dayStart));
-        }
-        return watermark.orElseGet(() -> Position.ofInstant(s.startTime().orElseThrow()));
+        WorkPlan work = WorkPlan.fromBooks(s, store, id, clock.instant());
+        if (s.cursor() == CursorKind.NONE)
+            return execute(run, work.windows(), Plan.Outcome.WINDOWS, work.note(), work.watermark(), null, false);
+        var chain = new Chain(work.base(), work.watermark());
+        work.succeeded().forEach(chain::done);
+        if (work.windows().isEmpty())
+            return finish(run, work.plan().outcome(), work.plan().message(), List.of(), work.watermark(), chain, false);
+        return execute(run, work.windows(), Plan.Outcome.WINDOWS, work.note(), work.watermark(), chain, false);
     }
 
     private RunResult execute(RunRecord run, List<Window> windows, Plan.Outcome outcome, String note,
@@ -171,8 +133,8 @@ public final class Runner {
         var failureSeen = new AtomicBoolean();
         var commitLock = new ReentrantLock();
         try {
-            pipeline.source().open(sourceContext);
-            pipeline.sink().open(sinkContext);
+            open(() -> pipeline.source().open(sourceContext), ErrorCode.SOURCE_UNAVAILABLE, pipeline.sourceType() + " source");
+            open(() -> pipeline.sink().open(sinkContext), ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink");
             var permits = new Semaphore(pipeline.parallelism());
             try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
                 long index = 0;
@@ -201,14 +163,24 @@ public final class Runner {
                     });
                 }
             }
-        } catch (IOException e) {
-            throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, "pipeline '" + id + "': cannot open " + pipeline.sourceType()
-                    + " source or " + pipeline.sinkType() + " sink: " + e.getMessage(), e);
         } finally {
             closeQuietly(pipeline.source());
             closeQuietly(pipeline.sink());
         }
         return finish(run, outcome, note, List.copyOf(results.values()), watermarkBefore, chain, backfill);
+    }
+
+    private interface Opening {
+        void run() throws IOException;
+    }
+
+    private void open(Opening opening, ErrorCode code, String what) {
+        try {
+            opening.run();
+        } catch (IOException e) {
+            throw new SluiceException(code, "pipeline '" + id + "': cannot open the " + what + ": " + e.getMessage()
+                    + "; no window was run and the watermark is unchanged", e);
+        }
     }
 
     private WindowOutcome runWindow(RunRecord run, LedgerEntry entry, Chain chain, ReentrantLock commitLock) {

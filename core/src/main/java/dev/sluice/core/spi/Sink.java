@@ -17,6 +17,11 @@ public interface Sink extends AutoCloseable {
     /** Starts staging the output of one window. Nothing is visible until {@link WindowWriter#commit()}. */
     WindowWriter begin(Window window) throws IOException;
 
+    /** Where the output goes, for people: a folder, a table, a URL without credentials. */
+    default String target() {
+        return "";
+    }
+
     /** True if writing a record twice leaves one copy (upsert by key); {@code lookback} needs it. */
     default boolean upsertsByKey() {
         return false;

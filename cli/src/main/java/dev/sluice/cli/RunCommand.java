@@ -1,0 +1,33 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.runner.RunResult;
+import dev.sluice.core.runner.Runner;
+import dev.sluice.core.runner.StopSignal;
+import dev.sluice.state.Leases;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Run the pipeline's due windows: failed ones first, then new ones from the watermark.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    PipelineOptions options;
+
+    @Option(names = "--now", paramLabel = "ISO", description = "take this instant as now (for demos and tests), e.g. 2025-07-01T17:00:00Z")
+    String now;
+
+    @Override
+    public Integer call() {
+        PipelineConfig config = options.load();
+        var stop = new StopSignal();
+        try (var store = options.openState(config); var progress = new Progress(System.out, Progress.onTerminal())) {
+            System.out.println("pipeline " + config.id() + " (state " + store.describe() + ")");
+            RunResult result = Shutdown.guard(stop, () ->
+                    new Runner(config, store, PipelineOptions.clock(now), progress, stop, Leases.currentHolder()).run());
+            progress.close();
+            return Reports.summarize(result, config.sink().target(), System.out);
+        }
+    }
+}

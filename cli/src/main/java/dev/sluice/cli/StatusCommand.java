@@ -1,0 +1,103 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.state.LedgerEntry;
+import dev.sluice.core.state.Position;
+import dev.sluice.core.state.RunRecord;
+import dev.sluice.core.state.StateStore;
+import dev.sluice.core.state.WindowStatus;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(name = "status", description = "Show the books of a pipeline: watermark, windows by status, the last run and failed windows.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    PipelineOptions options;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PipelineConfig config = options.load();
+        Optional<StateStore> opened = options.openExistingState(config);
+        try {
+            Optional<Position> watermark = opened.flatMap(s -> s.watermark(config.id(), config.windows().cursor()));
+            Map<WindowStatus, Long> counts = new EnumMap<>(WindowStatus.class);
+            for (WindowStatus s : WindowStatus.values())
+                counts.put(s, 0L);
+            opened.ifPresent(s -> counts.putAll(s.windowCounts(config.id())));
+            List<RunRecord> runs = opened.map(s -> s.runs(config.id(), 1)).orElse(List.of());
+            List<LedgerEntry> failed = opened.map(s -> s.ledger(config.id(), config.windows().cursor(), Optional.of(WindowStatus.FAILED), 20))
+                    .orElse(List.of());
+            String where = opened.map(StateStore::describe).orElse(options.stateUrl(config) + " (not created yet)");
+            if (json)
+                printJson(config, where, watermark, counts, runs, failed);
+            else
+                printText(config, where, watermark, counts, runs, failed);
+            return ExitCodes.OK;
+        } finally {
+            opened.ifPresent(StateStore::close);
+        }
+    }
+
+    private static void printText(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
+                                  List<RunRecord> runs, List<LedgerEntry> failed) {
+        var out = System.out;
+        out.println("pipeline:  " + config.id());
+        out.println("state:     " + where);
+        out.println("watermark: " + Reports.text(watermark));
+        out.printf("windows:   %d succeeded, %d failed, %d running, %d discarded%n", counts.get(WindowStatus.SUCCEEDED),
+                counts.get(WindowStatus.FAILED), counts.get(WindowStatus.RUNNING), counts.get(WindowStatus.DISCARDED));
+        if (runs.isEmpty())
+            out.println("last run:  none yet");
+        else {
+            RunRecord r = runs.getFirst();
+            out.printf("last run:  #%d %s %s, started %s%s%n", r.sequence(), r.kind().label(), r.status().label().replace('_', ' '),
+                    r.startedAt(), r.errorId().map(e -> ", error " + e).orElse(""));
+        }
+        if (!failed.isEmpty()) {
+            out.println("failed windows (retried first by the next run):");
+            for (LedgerEntry e : failed)
+                out.println("  " + e.window() + (e.backfill() ? " backfill" : "") + "  attempt " + e.attempt() + "  error " + e.errorId().orElse("-"));
+        }
+    }
+
+    private static void printJson(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
+                                  List<RunRecord> runs, List<LedgerEntry> failed) {
+        ObjectNode o = Reports.JSON.createObjectNode();
+        o.put("pipeline", config.id().value());
+        o.put("state", where);
+        o.put("cursor", config.windows().cursor().label());
+        if (watermark.isPresent())
+            o.put("watermark", watermark.get().text());
+        else
+            o.putNull("watermark");
+        ObjectNode windows = o.putObject("windows");
+        counts.forEach((status, n) -> windows.put(status.label(), n));
+        if (runs.isEmpty())
+            o.putNull("last_run");
+        else {
+            RunRecord r = runs.getFirst();
+            ObjectNode run = o.putObject("last_run");
+            run.put("sequence", r.sequence()).put("kind", r.kind().label()).put("status", r.status().label())
+                    .put("started_at", r.startedAt().toString());
+            r.finishedAt().ifPresent(t -> run.put("finished_at", t.toString()));
+            r.errorId().ifPresent(e -> run.put("error_id", e));
+        }
+        var array = o.putArray("failed_windows");
+        for (LedgerEntry e : failed) {
+            ObjectNode w = array.addObject();
+            w.put("start", e.window().startText()).put("end", e.window().endText()).put("attempt", e.attempt()).put("backfill", e.backfill());
+            e.errorId().ifPresent(id -> w.put("error_id", id));
+        }
+        System.out.println(o);
+    }
+}

@@ -1,0 +1,34 @@
+# Sourced by ./sluice, ./build, .ci/run and bench/run: sets JAVA_HOME to a JDK 21 or later, or
+# stops with a message saying what to install. Order: $JAVA_HOME, the JVM folders, java on the PATH.
+
+sluice_java_major() { # prints the major version of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+sluice_find_jdk() {
+  local candidate major best="" best_major=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(sluice_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then echo "$JAVA_HOME"; return 0; fi
+  fi
+  for candidate in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(sluice_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best="$candidate"; best_major=$major; fi
+  done
+  if [ -z "$best" ] && command -v javac >/dev/null 2>&1; then
+    candidate=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    major=$(sluice_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then best="$candidate"; fi
+  fi
+  [ -n "$best" ] && echo "$best"
+}
+
+JAVA_HOME=$(sluice_find_jdk) || true
+if [ -z "$JAVA_HOME" ]; then
+  echo "sluice needs a JDK 21 or later and found none (checked \$JAVA_HOME, /usr/lib/jvm and the PATH)." >&2
+  echo "Install one, for example: apt-get install openjdk-21-jdk (or Temurin 21+), or set JAVA_HOME to it." >&2
+  exit 2
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
