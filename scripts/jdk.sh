@@ -32,3 +32,7 @@ if [ -z "$JAVA_HOME" ]; then
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own libraries use sun.misc.Unsafe, which JDK 23+ warns about on every build: allow it quietly.
+if [ "$(sluice_java_major "$JAVA_HOME/bin/java")" -ge 23 ]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi

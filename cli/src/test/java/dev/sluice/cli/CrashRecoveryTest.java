@@ -79,6 +79,36 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void sigterm_stops_a_run_cleanly_and_the_next_run_completes_it_exactly() throws Exception {
+        Path file = CliRun.pipeline(dir, "crash.yaml", PIPELINE.replace("pause_per_record: 1ms", "pause_per_record: 5ms"));
+        Process p = start(file, true);
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        String line;
+        while ((line = lines.readLine()) != null && !line.contains("committed")) {
+            // wait until the run has committed its first window
+        }
+        p.toHandle().destroy(); // SIGTERM, leaving our end of its output open
+        String rest = lines.lines().collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).as(rest).isEqualTo(143);
+        try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
+            assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).allMatch(n -> n.endsWith(".jsonl"));
+        }
+        JsonNode stopped = Reports.JSON.readTree(CliRun.of("status", file.toString(), "--json").out());
+        assertThat(stopped.get("windows").get("running").asLong()).as("no window left running").isZero();
+        assertThat(stopped.get("last_run").get("status").asString()).isEqualTo("interrupted");
+
+        Process last = start(file, true);
+        String out = new String(last.getInputStream().readAllBytes());
+        assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(last.exitValue()).as(out).isZero();
+        List<Long> ids = ids(dir.resolve("out"));
+        long first = 1735689600L / 10;
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(LongStream.range(first, first + 4320).boxed().toList());
+    }
+
     private Process start(Path file, boolean capture) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

@@ -1,0 +1,98 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.sluice.core.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import tools.jackson.databind.JsonNode;
+
+/** The published JSON Schema, the reference page and the loader say the same thing about pipeline files. */
+class PipelineSchemaTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Schema SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(read(ROOT.resolve("docs/pipeline.schema.json")));
+
+    @Test
+    void every_example_pipeline_is_valid_against_the_schema_and_loads() throws IOException {
+        List<Path> examples = examplePipelines();
+
+        assertThat(examples).isNotEmpty();
+        for (Path example : examples) {
+            assertThat(SCHEMA.validate(yamlAsJson(Files.readString(example)))).as("schema errors in %s", example).isEmpty();
+            assertThat(ConfigLoader.standard().load(example).id().value()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void the_schema_refuses_an_unknown_key_as_the_loader_does() {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z, sise: 1h}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+    }
+
+    @Test
+    void the_schema_refuses_a_key_of_another_connector_type() {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out, columns: [a]}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+    }
+
+    @Test
+    void every_key_of_the_schema_has_a_row_in_the_reference_page() throws IOException {
+        String reference = Files.readString(ROOT.resolve("docs/PIPELINE.md"));
+        var missing = new ArrayList<String>();
+        collectKeys(Reports.JSON.readTree(read(ROOT.resolve("docs/pipeline.schema.json"))), missing, reference);
+
+        assertThat(missing).as("keys of the schema missing from docs/PIPELINE.md").isEmpty();
+    }
+
+    private static void collectKeys(JsonNode node, List<String> missing, String reference) {
+        if (node.isObject()) {
+            JsonNode properties = node.get("properties");
+            if (properties != null && properties.isObject())
+                for (String key : properties.propertyNames())
+                    if (!key.equals("type") && !reference.contains("`" + key) && !reference.contains("." + key + "`"))
+                        missing.add(key);
+            node.forEach(child -> collectKeys(child, missing, reference));
+        } else if (node.isArray())
+            node.forEach(child -> collectKeys(child, missing, reference));
+    }
+
+    private static List<Path> examplePipelines() throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT.resolve("examples"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml") && !p.toString().contains("/out/")).sorted().toList();
+        }
+    }
+
+    private static JsonNode yamlAsJson(String yaml) {
+        Object tree = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+        return Reports.JSON.valueToTree(tree);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
