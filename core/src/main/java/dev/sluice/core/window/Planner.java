@@ -76,7 +76,7 @@ public final class Planner {
             windows.add(new TimeWindow(cur, end));
             cur = end;
         }
-        return new Plan(windows, Plan.Outcome.WINDOWS, windows.size() + " window(s)");
+        return new Plan(windows, Plan.Outcome.WINDOWS, windows.size() + " window(s) from " + lower + " to " + cur);
     }
 
     static Plan planIds(WindowSettings s, Optional<Long> from) {
@@ -93,7 +93,7 @@ public final class Planner {
             windows.add(new IdWindow(cur, end));
             cur = end;
         }
-        return new Plan(windows, Plan.Outcome.WINDOWS, windows.size() + " window(s)");
+        return new Plan(windows, Plan.Outcome.WINDOWS, windows.size() + " window(s) from id " + lower + " to " + cur);
     }
 
     /** The local day that contains {@code now - back}: {@code back} whole days on the calendar, the rest elapsed. */
