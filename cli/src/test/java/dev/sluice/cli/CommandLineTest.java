@@ -295,6 +295,18 @@ class CommandLineTest {
     }
 
     @Test
+    void json_logs_carry_the_pipeline_run_and_window_of_each_event() throws Exception {
+        CliRun r = CliRun.of("run", file.toString(), "--verbose", "--log-format", "json");
+
+        List<JsonNode> events = r.err().lines().map(Reports.JSON::readTree).toList();
+        JsonNode committed = events.stream().filter(e -> e.get("message").asString().equals("window committed")).findFirst().orElseThrow();
+        assertThat(committed.get("pipeline").asString()).isEqualTo("hours");
+        assertThat(committed.get("window").asString()).isEqualTo("[2025-01-01T00:00:00Z, 2025-01-01T01:00:00Z)");
+        assertThat(committed.has("run")).isTrue();
+        assertThat(committed.get("records").asLong()).isEqualTo(60);
+    }
+
+    @Test
     void connectors_lists_the_built_in_types() {
         CliRun r = CliRun.of("connectors");
 

@@ -175,7 +175,7 @@ public final class ConfigLoader {
     }
 
     private static void checkStateUrl(ConfigObject top, String url) {
-        if (!(url.startsWith("sqlite:") || url.startsWith("jdbc:postgresql:") || url.startsWith("postgresql:")))
+        if (!(url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql:") || url.startsWith("postgresql:") || url.startsWith("postgres:")))
             top.problem("state", "'" + url + "' is not a state URL; use sqlite:PATH or a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://localhost:5432/sluice");
     }

@@ -38,8 +38,18 @@ public record PipelineConfig(
             throw new IllegalArgumentException("parallelism must be at least 1");
     }
 
-    /** The default state file: {@code .sluice/state.db} beside the pipeline file. */
+    /**
+     * The {@code state:} URL with a relative SQLite path taken from the pipeline file's folder, or
+     * by default {@code .sluice/state.db} beside the pipeline file.
+     */
     public String stateUrlOrDefault() {
-        return state.orElseGet(() -> "sqlite:" + file.toAbsolutePath().getParent().resolve(".sluice").resolve("state.db"));
+        Path dir = file.toAbsolutePath().getParent();
+        if (state.isEmpty())
+            return "sqlite:" + dir.resolve(".sluice").resolve("state.db");
+        String url = state.get();
+        for (String prefix : new String[] {"sqlite:", "jdbc:sqlite:"})
+            if (url.startsWith(prefix))
+                return "sqlite:" + dir.resolve(url.substring(prefix.length())).normalize();
+        return url;
     }
 }

@@ -217,7 +217,7 @@ public final class Runner {
             } finally {
                 commitLock.unlock();
             }
-            log.atInfo().addKeyValue("pipeline", id).addKeyValue("run", run.runId()).addKeyValue("window", w)
+            log.atInfo().addKeyValue("pipeline", id.value()).addKeyValue("run", run.runId()).addKeyValue("window", w.toString())
                     .addKeyValue("attempt", entry.attempt()).addKeyValue("records", written).log("window committed");
             listener.windowCommitted(w, counts);
             return new WindowOutcome(w, counts, null);
@@ -236,7 +236,7 @@ public final class Runner {
             } catch (RuntimeException stateError) {
                 error.addSuppressed(stateError);
             }
-            log.atError().addKeyValue("pipeline", id).addKeyValue("run", run.runId()).addKeyValue("window", w)
+            log.atError().addKeyValue("pipeline", id.value()).addKeyValue("run", run.runId()).addKeyValue("window", w.toString())
                     .addKeyValue("attempt", entry.attempt()).addKeyValue("code", error.code()).addKeyValue("error_id", error.errorId())
                     .log("window failed: {}", error.getMessage());
             listener.windowFailed(w, error);
@@ -301,7 +301,7 @@ public final class Runner {
         Optional<String> errorId = errors.stream().findFirst().map(SluiceException::errorId);
         store.finishRun(run.runId(), status, new RunTotals(ok, failed, counts), errorId);
         Optional<Position> after = backfill ? watermarkBefore : store.watermark(id, pipeline.windows().cursor());
-        log.atInfo().addKeyValue("pipeline", id).addKeyValue("run", run.runId()).addKeyValue("status", status.label())
+        log.atInfo().addKeyValue("pipeline", id.value()).addKeyValue("run", run.runId()).addKeyValue("status", status.label())
                 .addKeyValue("windows_succeeded", ok).addKeyValue("windows_failed", failed).log("run finished");
         return new RunResult(run.runId(), run.sequence(), status, outcome, note, ok, failed, counts, watermarkBefore, after, errors);
     }
@@ -323,7 +323,7 @@ public final class Runner {
             try {
                 current[0] = store.renewLease(current[0], LEASE_TTL);
             } catch (RuntimeException e) {
-                log.atError().addKeyValue("pipeline", id).log("lost the lease ({}); stopping the run", e.getMessage());
+                log.atError().addKeyValue("pipeline", id.value()).log("lost the lease ({}); stopping the run", e.getMessage());
                 stop.request();
             }
         }, every, every, TimeUnit.MILLISECONDS);
@@ -347,7 +347,7 @@ public final class Runner {
             try {
                 store.releaseLease(current[0]);
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("pipeline", id).log("could not release the lease ({}); it expires by itself", e.getMessage());
+                log.atWarn().addKeyValue("pipeline", id.value()).log("could not release the lease ({}); it expires by itself", e.getMessage());
             }
         }
     }
