@@ -2,6 +2,13 @@
 # stops with a message saying what to install. Order: $JAVA_HOME, the JVM folders, java on the PATH.
 
 sluice_java_major() { # prints the major version of the java binary $1, or nothing
+  local home release
+  home=$(dirname "$(dirname "$1")")
+  release="$home/release"
+  if [ -f "$release" ]; then # reading the JDK's release file is much faster than starting a JVM
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n 1
+    return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 

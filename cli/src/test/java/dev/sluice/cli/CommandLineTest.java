@@ -307,6 +307,40 @@ class CommandLineTest {
     }
 
     @Test
+    void a_snapshot_pipeline_writes_a_whole_snapshot_every_run_and_records_when_it_was_taken() throws Exception {
+        Path snapshot = CliRun.pipeline(dir, "snap.yaml", """
+                windows: {cursor: none}
+                source: {type: generate, count: 10}
+                sink: {type: jsonl, path: out-snap}
+                """);
+
+        CliRun.of("run", snapshot.toString(), "--now", "2025-01-01T00:00:00Z");
+        CliRun.of("run", snapshot.toString(), "--now", "2025-01-02T00:00:00Z");
+
+        assertThat(jsonlLines(dir.resolve("out-snap"))).hasSize(20);
+        JsonNode status = Reports.JSON.readTree(CliRun.of("status", snapshot.toString(), "--json").out());
+        assertThat(status.get("watermark").asString()).isEqualTo("2025-01-02T00:00:00Z");
+        assertThat(status.get("windows").get("succeeded").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void an_id_pipeline_takes_every_id_once_in_batches_and_continues_from_its_watermark() throws Exception {
+        Path ids = CliRun.pipeline(dir, "ids.yaml", """
+                windows: {cursor: id, start: 1, end: 251, size: 100, max_windows: 2}
+                source: {type: generate}
+                sink: {type: jsonl, path: out-ids}
+                """);
+
+        CliRun first = CliRun.of("run", ids.toString());
+        CliRun second = CliRun.of("run", ids.toString());
+
+        assertThat(first.out()).contains("watermark: (none) -> 201");
+        assertThat(second.out()).contains("watermark: 201 -> 251");
+        List<Long> seen = jsonlLines(dir.resolve("out-ids")).stream().map(l -> Reports.JSON.readTree(l).get("id").asLong()).sorted().toList();
+        assertThat(seen).isEqualTo(java.util.stream.LongStream.range(1, 251).boxed().toList());
+    }
+
+    @Test
     void connectors_lists_the_built_in_types() {
         CliRun r = CliRun.of("connectors");
 

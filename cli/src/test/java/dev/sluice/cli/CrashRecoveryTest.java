@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  */
 class CrashRecoveryTest {
     private static final int KILLS = 25;
-    // 12 hours of one record every 10 s: 4320 records in 72 windows of 10 minutes, two at a time.
+    // 12 hours of one record every 10 s: 4320 records in 72 windows of 10 minutes, two at a time, about 11 s of work.
     private static final String PIPELINE = """
             name: crash
             parallelism: 2
@@ -36,7 +36,7 @@ class CrashRecoveryTest {
               type: generate
               every: 10s
               page_size: 7
-              pause_per_record: 1ms
+              pause_per_record: 5ms
             sink:
               type: jsonl
               path: out
@@ -51,9 +51,14 @@ class CrashRecoveryTest {
         var random = new Random(20251122L);
         int killedMidRun = 0;
         for (int i = 0; i < KILLS; i++) {
-            Process p = start(file, false);
-            // A random moment: JVM start-up takes a few hundred ms, a window about 60 ms.
-            boolean finished = p.waitFor(300 + random.nextInt(1500), TimeUnit.MILLISECONDS);
+            Process p = start(file, true);
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line;
+            while ((line = lines.readLine()) != null && !line.contains("to run")) {
+                // wait until the run has planned its windows and starts working on them
+            }
+            // Then a random moment within the next 400 ms: mid-page, mid-commit, between ledger writes.
+            boolean finished = p.waitFor(random.nextInt(400), TimeUnit.MILLISECONDS);
             if (!finished) {
                 p.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no cleanup
                 p.waitFor();
@@ -81,7 +86,7 @@ class CrashRecoveryTest {
 
     @Test
     void sigterm_stops_a_run_cleanly_and_the_next_run_completes_it_exactly() throws Exception {
-        Path file = CliRun.pipeline(dir, "crash.yaml", PIPELINE.replace("pause_per_record: 1ms", "pause_per_record: 5ms"));
+        Path file = CliRun.pipeline(dir, "crash.yaml", PIPELINE);
         Process p = start(file, true);
         var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         String line;

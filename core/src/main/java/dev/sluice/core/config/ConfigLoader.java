@@ -22,7 +22,10 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -126,52 +129,54 @@ public final class ConfigLoader {
             top.problem("missing required key 'windows', e.g. windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}");
         CursorKind cursor = windows == null ? CursorKind.TIME : windows.cursor();
 
-        Source src = null;
-        String sourceType = null;
-        var sourceNode = top.object("source");
-        if (sourceNode.isEmpty() && !top.has("source"))
-            top.problem("missing required key 'source', e.g. source: {type: generate, every: 1m}; source types: " + String.join(", ", connectors.sources().keySet()));
-        if (sourceNode.isPresent()) {
-            var s = sourceNode.get();
-            sourceType = s.required("type", "generate");
-            if (sourceType != null) {
-                var provider = connectors.source(sourceType);
-                if (provider.isEmpty()) {
-                    s.problem("type", "unknown source type '" + sourceType + "'; available: " + String.join(", ", connectors.sources().keySet()));
-                    s.keys();
-                } else if (!provider.get().cursors().contains(cursor)) {
-                    s.problem("type", "source type '" + sourceType + "' cannot read windows of cursor " + cursor.label() + "; it supports "
-                            + provider.get().cursors().stream().map(CursorKind::label).toList());
-                    s.keys();
-                } else {
-                    src = provider.get().bind(s, cursor);
-                }
-            }
-            s.finish();
-        }
-
-        Sink sink = null;
-        String sinkType = null;
-        var sinkNode = top.object("sink");
-        if (sinkNode.isEmpty() && !top.has("sink"))
-            top.problem("missing required key 'sink', e.g. sink: {type: jsonl, path: out}; sink types: " + String.join(", ", connectors.sinks().keySet()));
-        if (sinkNode.isPresent()) {
-            var s = sinkNode.get();
-            sinkType = s.required("type", "jsonl");
-            if (sinkType != null) {
-                var provider = connectors.sink(sinkType);
-                if (provider.isEmpty()) {
-                    s.problem("type", "unknown sink type '" + sinkType + "'; available: " + String.join(", ", connectors.sinks().keySet()));
-                    s.keys();
-                } else {
-                    sink = provider.get().bind(s);
-                }
-            }
-            s.finish();
-        }
-        if (windows == null || src == null || sink == null || !PipelineId.isValid(name))
+        var source = section(top, "source", "generate, every: 1m", connectors.sources(), (provider, s) -> {
+            if (provider.cursors().contains(cursor))
+                return provider.bind(s, cursor);
+            s.problem("type", "source type '" + provider.type() + "' cannot read windows of cursor " + cursor.label() + "; it supports "
+                    + provider.cursors().stream().map(CursorKind::label).sorted().toList());
+            s.keys();
             return null;
-        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sink, parallelism);
+        });
+        var sink = section(top, "sink", "jsonl, path: out", connectors.sinks(), (provider, s) -> provider.bind(s));
+        Source src = source == null ? null : source.bound();
+        String sourceType = source == null ? null : source.type();
+        Sink sinkBound = sink == null ? null : sink.bound();
+        String sinkType = sink == null ? null : sink.type();
+        if (windows == null || src == null || sinkBound == null || !PipelineId.isValid(name))
+            return null;
+        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sinkBound, parallelism);
+    }
+
+    private record Bound<T>(String type, T bound) {
+    }
+
+    /**
+     * Binds the {@code source:} or {@code sink:} section: its {@code type} picks the provider, which reads
+     * the rest. Returns null when something is wrong; the problems are reported.
+     */
+    private static <P, T> Bound<T> section(ConfigObject top, String key, String example, Map<String, P> providers,
+                                           BiFunction<P, ConfigObject, T> bind) {
+        String available = String.join(", ", new TreeSet<>(providers.keySet()));
+        Optional<ConfigObject> node = top.object(key);
+        if (node.isEmpty()) {
+            if (!top.has(key))
+                top.problem("missing required key '" + key + "', e.g. " + key + ": {type: " + example + "}; " + key + " types: " + available);
+            return null;
+        }
+        ConfigObject s = node.get();
+        String type = s.required("type", example.split(",")[0]);
+        T bound = null;
+        if (type != null) {
+            P provider = providers.get(type);
+            if (provider == null) {
+                s.problem("type", "unknown " + key + " type '" + type + "'; available: " + available);
+                s.keys(); // the keys of an unknown type are not reported one by one
+            } else {
+                bound = bind.apply(provider, s);
+            }
+        }
+        s.finish();
+        return bound == null ? null : new Bound<>(type, bound);
     }
 
     private static void checkStateUrl(ConfigObject top, String url) {

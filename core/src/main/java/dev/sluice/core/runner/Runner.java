@@ -157,6 +157,11 @@ public final class Runner {
                             results.put(order, outcomeOfWindow);
                             if (outcomeOfWindow.error != null)
                                 failureSeen.set(true);
+                        } catch (Error e) {
+                            // Not lost in an unread Future: the run reports it, the window stays on the books for retry.
+                            results.put(order, new WindowOutcome(w, Counts.ZERO, new SluiceException(ErrorCode.INTERNAL,
+                                    "window " + w + " failed with " + e + "; the next run retries it", e)));
+                            failureSeen.set(true);
                         } finally {
                             permits.release();
                         }
@@ -212,7 +217,9 @@ public final class Runner {
             var counts = new Counts(read, written, 0);
             commitLock.lock();
             try {
-                Optional<Position> moved = chain == null ? Optional.empty() : chain.done(w);
+                // A snapshot's watermark is the instant it was taken, so that status shows how fresh the data is.
+                Optional<Position> moved = chain != null ? chain.done(w)
+                        : w.cursor() == CursorKind.NONE ? Optional.of(Position.endOf(w)) : Optional.empty();
                 store.markSucceeded(entry, counts, moved);
             } finally {
                 commitLock.unlock();
