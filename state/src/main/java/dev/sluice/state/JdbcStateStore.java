@@ -274,10 +274,10 @@ public final class JdbcStateStore implements StateStore {
                     current = rs.getString("holder");
                     currentExpires = dialect.getInstant(rs, "expires_at");
                 }
+                // The same holder is refused too while its lease is live: two runs in one process (a
+                // server) must not both run a pipeline.
                 String takeover;
-                if (current.equals(holder))
-                    takeover = null;
-                else if (!currentExpires.isAfter(now))
+                if (!currentExpires.isAfter(now))
                     takeover = "expired";
                 else if (Leases.isDeadLocalProcess(current))
                     takeover = "holder process is gone";
@@ -287,10 +287,9 @@ public final class JdbcStateStore implements StateStore {
                             + "); wait for that run to finish, or if it died the lease expires at " + currentExpires);
                 bind("UPDATE sluice_leases SET holder = ?, token = ?, acquired_at = ?, expires_at = ? WHERE pipeline = ?",
                         holder, token, now, expires, pipeline.value()).executeUpdate();
-                if (takeover != null)
-                    log.atWarn().addKeyValue("pipeline", pipeline).addKeyValue("holder", holder)
-                            .addKeyValue("previousHolder", current).addKeyValue("previousExpiry", currentExpires)
-                            .addKeyValue("reason", takeover).log("lease taken over");
+                log.atWarn().addKeyValue("pipeline", pipeline.value()).addKeyValue("holder", holder)
+                        .addKeyValue("previous_holder", current).addKeyValue("previous_expiry", currentExpires.toString())
+                        .addKeyValue("reason", takeover).log("lease taken over");
                 return new Lease(pipeline, holder, token, expires);
             }
             throw new SluiceException(ErrorCode.STATE_LEASE_HELD, "pipeline '" + pipeline
@@ -685,7 +684,7 @@ public final class JdbcStateStore implements StateStore {
             return (long) bind("UPDATE sluice_ledger SET status = 'discarded' WHERE pipeline = ? AND backfill = ? "
                     + "AND status <> 'discarded'", pipeline.value(), false).executeUpdate();
         });
-        log.atInfo().addKeyValue("pipeline", pipeline).addKeyValue("to", to.map(Position::text).orElse("start"))
+        log.atInfo().addKeyValue("pipeline", pipeline.value()).addKeyValue("to", to.map(Position::text).orElse("start"))
                 .addKeyValue("discarded", discarded).log("state reset");
         return discarded;
     }

@@ -148,8 +148,17 @@ abstract class StateStoreContractTest {
     }
 
     @Test
-    void same_holder_may_take_its_lease_again_with_a_new_token() {
+    void a_second_run_in_the_same_process_is_refused_while_the_first_holds_the_lease() {
+        Lease first = store.acquireLease(pipeline, Leases.currentHolder(), TTL);
+
+        assertFailsWith(ErrorCode.STATE_LEASE_HELD, () -> store.acquireLease(pipeline, Leases.currentHolder(), TTL));
+        assertThat(store.renewLease(first, TTL).token()).isEqualTo(first.token());
+    }
+
+    @Test
+    void the_same_holder_takes_its_lease_again_once_it_has_expired() {
         Lease first = store.acquireLease(pipeline, "4242@some-other-host", TTL);
+        clock.advance(TTL.plusSeconds(1));
 
         Lease second = store.acquireLease(pipeline, "4242@some-other-host", TTL);
 
