@@ -52,6 +52,16 @@ final class PipelineOptions {
         return Optional.of(StateStores.open(url));
     }
 
+    /** Runs {@code body} with the state store if it already exists, and closes it afterwards. */
+    <T> T withExistingState(PipelineConfig config, java.util.function.Function<Optional<StateStore>, T> body) {
+        Optional<StateStore> opened = openExistingState(config);
+        try {
+            return body.apply(opened);
+        } finally {
+            opened.ifPresent(StateStore::close);
+        }
+    }
+
     static Clock clock(String now) {
         if (now == null)
             return Clock.systemUTC();

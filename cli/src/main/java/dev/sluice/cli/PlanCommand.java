@@ -36,13 +36,8 @@ final class PlanCommand implements Callable<Integer> {
             Position w = BackfillCommand.position(config.windows().cursor(), "--watermark", watermark);
             work = WorkPlan.fromWatermark(config.windows(), Optional.of(w), at);
         } else {
-            var store = options.openExistingState(config);
-            try {
-                work = store.map(s -> WorkPlan.fromBooks(config.windows(), s, config.id(), at))
-                        .orElseGet(() -> WorkPlan.fromWatermark(config.windows(), Optional.empty(), at));
-            } finally {
-                store.ifPresent(s -> s.close());
-            }
+            work = options.withExistingState(config, store -> store.map(s -> WorkPlan.fromBooks(config.windows(), s, config.id(), at))
+                    .orElseGet(() -> WorkPlan.fromWatermark(config.windows(), Optional.empty(), at)));
         }
         if (json) {
             ArrayNode array = Reports.JSON.createArrayNode();

@@ -27,8 +27,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineConfig config = options.load();
-        Optional<StateStore> opened = options.openExistingState(config);
-        try {
+        return options.withExistingState(config, opened -> {
             Optional<Position> watermark = opened.flatMap(s -> s.watermark(config.id(), config.windows().cursor()));
             Map<WindowStatus, Long> counts = new EnumMap<>(WindowStatus.class);
             for (WindowStatus s : WindowStatus.values())
@@ -43,9 +42,7 @@ final class StatusCommand implements Callable<Integer> {
             else
                 printText(config, where, watermark, counts, runs, failed);
             return ExitCodes.OK;
-        } finally {
-            opened.ifPresent(StateStore::close);
-        }
+        });
     }
 
     private static void printText(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,

@@ -146,6 +146,16 @@ class PipelineFileTest {
     }
 
     @Test
+    void an_unknown_key_of_a_connector_is_reported_once_with_the_valid_keys() {
+        assertInvalid("""
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out, colums: [a]}
+                """).hasMessageContaining("1 problem in p.yaml").hasMessageContaining("sink.colums: unknown key")
+                .hasMessageContaining("valid keys here: type, path, partition_by");
+    }
+
+    @Test
     void target_day_and_start_together_are_refused() {
         assertInvalid("""
                 windows: {start: 2025-01-01T00:00:00Z, target_day: {back: 1d}}

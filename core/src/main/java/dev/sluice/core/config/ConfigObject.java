@@ -34,6 +34,7 @@ public final class ConfigObject {
     private final Node node;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> read = new LinkedHashSet<>();
+    private final Set<String> reported = new LinkedHashSet<>();
 
     ConfigObject(ConfigSource file, String path, MappingNode node) {
         this.file = file;
@@ -210,11 +211,14 @@ public final class ConfigObject {
         report(node, path, message);
     }
 
-    /** Reports every key that was never read as unknown, naming the valid keys and the closest one. */
+    /**
+     * Reports every key that was never read as unknown, naming the valid keys and the closest one.
+     * Calling it again reports only keys not reported before.
+     */
     public void finish() {
         for (var e : entries.entrySet()) {
-            if (read.contains(e.getKey()))
-                continue;
+            if (read.contains(e.getKey()) || !reported.add(e.getKey()))
+                continue; // read, or already reported by an earlier finish()
             String valid = String.join(", ", read);
             String hint = closest(e.getKey(), read).map(c -> " (did you mean '" + c + "'?)").orElse("");
             report(e.getValue().getKeyNode(), child(e.getKey()), "unknown key" + hint + "; valid keys here: " + valid);
