@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.state.LeaseHolder;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.Position;
 import dev.sluice.core.state.RunRecord;
@@ -36,23 +37,25 @@ final class StatusCommand implements Callable<Integer> {
             List<RunRecord> runs = opened.map(s -> s.runs(config.id(), 1)).orElse(List.of());
             List<LedgerEntry> failed = opened.map(s -> s.ledger(config.id(), config.windows().cursor(), Optional.of(WindowStatus.FAILED), 20))
                     .orElse(List.of());
+            Optional<LeaseHolder> running = opened.flatMap(s -> s.leaseHolder(config.id()));
             String where = opened.map(StateStore::describe).orElse(options.stateUrl(config) + " (not created yet)");
             if (json)
-                printJson(config, where, watermark, counts, runs, failed);
+                printJson(config, where, watermark, counts, runs, failed, running);
             else
-                printText(config, where, watermark, counts, runs, failed);
+                printText(config, where, watermark, counts, runs, failed, running);
             return ExitCodes.OK;
         });
     }
 
     private static void printText(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
-                                  List<RunRecord> runs, List<LedgerEntry> failed) {
+                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running) {
         var out = System.out;
         out.println("pipeline:  " + config.id());
         out.println("state:     " + where);
         out.println("watermark: " + Reports.text(watermark));
         out.printf("windows:   %d succeeded, %d failed, %d running, %d discarded%n", counts.get(WindowStatus.SUCCEEDED),
                 counts.get(WindowStatus.FAILED), counts.get(WindowStatus.RUNNING), counts.get(WindowStatus.DISCARDED));
+        running.ifPresent(l -> out.println("running:   now, by " + l.holder() + " since " + l.acquiredAt() + " (lease until " + l.expiresAt() + ")"));
         if (runs.isEmpty())
             out.println("last run:  none yet");
         else {
@@ -68,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void printJson(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
-                                  List<RunRecord> runs, List<LedgerEntry> failed) {
+                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running) {
         ObjectNode o = Reports.JSON.createObjectNode();
         o.put("pipeline", config.id().value());
         o.put("state", where);
@@ -79,6 +82,11 @@ final class StatusCommand implements Callable<Integer> {
             o.putNull("watermark");
         ObjectNode windows = o.putObject("windows");
         counts.forEach((status, n) -> windows.put(status.label(), n));
+        if (running.isPresent())
+            o.putObject("running").put("holder", running.get().holder()).put("since", running.get().acquiredAt().toString())
+                    .put("lease_until", running.get().expiresAt().toString());
+        else
+            o.putNull("running");
         if (runs.isEmpty())
             o.putNull("last_run");
         else {

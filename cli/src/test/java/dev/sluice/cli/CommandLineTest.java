@@ -234,6 +234,19 @@ class CommandLineTest {
     }
 
     @Test
+    void status_shows_who_is_running_the_pipeline_now() throws Exception {
+        try (var store = StateStores.open("sqlite:" + dir.resolve(".sluice/state.db"))) {
+            store.acquireLease(new PipelineId("hours"), "4242@another-host", Duration.ofMinutes(5));
+        }
+
+        CliRun text = CliRun.of("status", file.toString());
+        JsonNode json = Reports.JSON.readTree(CliRun.of("status", file.toString(), "--json").out());
+
+        assertThat(text.out()).contains("running:   now, by 4242@another-host");
+        assertThat(json.get("running").get("holder").asString()).isEqualTo("4242@another-host");
+    }
+
+    @Test
     void a_damaged_state_file_is_a_clear_error_and_is_left_as_it_was() throws IOException {
         Path state = dir.resolve(".sluice/state.db");
         Files.createDirectories(state.getParent());

@@ -10,6 +10,7 @@ import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
 import dev.sluice.core.state.KeyStatus.KeyOutcome;
 import dev.sluice.core.state.Lease;
+import dev.sluice.core.state.LeaseHolder;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.Position;
 import dev.sluice.core.state.RunKind;
@@ -321,6 +322,22 @@ public final class JdbcStateStore implements StateStore {
                 .executeUpdate());
     }
 
+    @Override
+    public Optional<LeaseHolder> leaseHolder(PipelineId pipeline) {
+        requireNonNull(pipeline, "pipeline is null");
+        return read("read the lease of pipeline '" + pipeline + "'", () -> {
+            try (ResultSet rs = bind("SELECT holder, acquired_at, expires_at FROM sluice_leases WHERE pipeline = ?",
+                    pipeline.value()).executeQuery()) {
+                if (!rs.next())
+                    return Optional.empty();
+                Instant expires = dialect.getInstant(rs, "expires_at");
+                if (!expires.isAfter(now()))
+                    return Optional.empty();
+                return Optional.of(new LeaseHolder(rs.getString("holder"), dialect.getInstant(rs, "acquired_at"), expires));
+            }
+        });
+    }
+
     // ------------------------------------------------------------------------------------ watermark
 
     @Override
@@ -334,10 +351,10 @@ public final class JdbcStateStore implements StateStore {
                     return Optional.empty();
                 CursorKind stored = cursorKind(rs.getString("cursor_kind"));
                 if (stored != cursor)
-                    throw new SluiceException(ErrorCode.STATE_INCOMPATIBLE, "pipeline '" + pipeline + "' has a "
-                            + stored.label() + " watermark (" + rs.getString("position_text")
+                    throw new SluiceException(ErrorCode.STATE_INCOMPATIBLE, "pipeline '" + pipeline + "' has a watermark of cursor "
+                            + stored.label() + " (" + rs.getString("position_text")
                             + ") on the books, but its cursor is now " + cursor.label()
-                            + "; run `sluice reset " + pipeline + "` to start it over from its configured start");
+                            + "; run `sluice reset PIPELINE-FILE --all --yes` to start it over from its configured start");
                 return Optional.of(new Position(stored, rs.getString("position_text"), rs.getLong("position_key")));
             }
         });

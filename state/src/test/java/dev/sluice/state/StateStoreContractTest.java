@@ -167,6 +167,22 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void the_lease_holder_is_visible_while_the_lease_is_live_and_gone_after_release_or_expiry() {
+        assertThat(store.leaseHolder(pipeline)).isEmpty();
+        Lease lease = store.acquireLease(pipeline, "4242@some-other-host", TTL);
+
+        assertThat(store.leaseHolder(pipeline)).get().satisfies(h -> {
+            assertThat(h.holder()).isEqualTo("4242@some-other-host");
+            assertThat(h.expiresAt()).isEqualTo(lease.expiresAt());
+        });
+        clock.advance(TTL.plusSeconds(1));
+        assertThat(store.leaseHolder(pipeline)).as("expired").isEmpty();
+        Lease again = store.acquireLease(pipeline, "4242@some-other-host", TTL);
+        store.releaseLease(again);
+        assertThat(store.leaseHolder(pipeline)).as("released").isEmpty();
+    }
+
+    @Test
     void renewed_lease_outlives_its_first_expiry() {
         Lease lease = store.acquireLease(pipeline, "4242@some-other-host", TTL);
         clock.advance(Duration.ofMinutes(4));
@@ -279,8 +295,8 @@ abstract class StateStoreContractTest {
         succeed(newRun(), new IdWindow(1, 101));
 
         assertFailsWith(ErrorCode.STATE_INCOMPATIBLE, () -> store.watermark(pipeline, CursorKind.TIME))
-                .hasMessageContaining("has a id watermark (101)")
-                .hasMessageContaining("sluice reset " + pipeline);
+                .hasMessageContaining("has a watermark of cursor id (101)")
+                .hasMessageContaining("sluice reset PIPELINE-FILE --all --yes");
     }
 
     @Test

@@ -28,6 +28,9 @@ public interface StateStore extends AutoCloseable {
 
     void releaseLease(Lease lease);
 
+    /** The pipeline's lease if a run holds it now (not expired), for status displays. */
+    Optional<LeaseHolder> leaseHolder(PipelineId pipeline);
+
     Optional<Position> watermark(PipelineId pipeline, CursorKind cursor);
 
     RunRecord startRun(PipelineId pipeline, RunKind kind, String details);
