@@ -22,11 +22,6 @@ public interface Sink extends AutoCloseable {
         return "";
     }
 
-    /** True if writing a record twice leaves one copy (upsert by key); {@code lookback} needs it. */
-    default boolean upsertsByKey() {
-        return false;
-    }
-
     @Override
     void close() throws IOException;
 }
