@@ -3,11 +3,8 @@ package dev.sluice.cli;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.PipelineConfig;
-import dev.sluice.core.runner.Runner;
-import dev.sluice.core.runner.StopSignal;
 import dev.sluice.core.state.Position;
 import dev.sluice.core.window.CursorKind;
-import dev.sluice.state.Leases;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,14 +30,7 @@ final class BackfillCommand implements Callable<Integer> {
         PipelineConfig config = options.load();
         CursorKind cursor = config.windows().cursor();
         Position start = position(cursor, "--from", from), end = position(cursor, "--to", to);
-        var stop = new StopSignal();
-        try (var store = options.openState(config); var progress = new Progress(System.out, Progress.onTerminal())) {
-            System.out.println("pipeline " + config.id() + ": backfill [" + start + ", " + end + ") (state " + store.describe() + ")");
-            var result = Shutdown.guard(stop, () ->
-                    new Runner(config, store, PipelineOptions.clock(now), progress, stop, Leases.currentHolder()).backfill(start, end));
-            progress.close();
-            return Reports.summarize(result, config.sink().target(), System.out);
-        }
+        return RunCommand.execute(options, config, now, ": backfill [" + start + ", " + end + ")", runner -> runner.backfill(start, end));
     }
 
     static Position position(CursorKind cursor, String option, String text) {

@@ -6,6 +6,7 @@ import dev.sluice.core.runner.Runner;
 import dev.sluice.core.runner.StopSignal;
 import dev.sluice.state.Leases;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,11 +22,19 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineConfig config = options.load();
+        return execute(options, config, now, "", Runner::run);
+    }
+
+    /**
+     * Runs {@code what} with the pipeline's state store, progress display and clean stop on signals,
+     * prints the summary and returns the exit code; {@code run} and {@code backfill} share it.
+     */
+    static int execute(PipelineOptions options, PipelineConfig config, String now, String what, Function<Runner, RunResult> action) {
         var stop = new StopSignal();
         try (var store = options.openState(config); var progress = new Progress(System.out, Progress.onTerminal())) {
-            System.out.println("pipeline " + config.id() + " (state " + store.describe() + ")");
+            System.out.println("pipeline " + config.id() + what + " (state " + store.describe() + ")");
             RunResult result = Shutdown.guard(stop, () ->
-                    new Runner(config, store, PipelineOptions.clock(now), progress, stop, Leases.currentHolder()).run());
+                    action.apply(new Runner(config, store, PipelineOptions.clock(now), progress, stop, Leases.currentHolder())));
             progress.close();
             return Reports.summarize(result, config.sink().target(), System.out);
         }
