@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,11 +96,8 @@ public final class Runner {
             Instant now = clock.instant();
             WindowSettings s = pipeline.windows();
             Plan plan = cursor == CursorKind.TIME
-                    ? Planner.plan(new WindowSettings(s.cursor(), Optional.of(from.instant()), Optional.of(to.instant()), s.startId(), s.endId(),
-                            Optional.empty(), s.size(), s.idSize(), s.lag(), s.zone(), s.align(), OptionalInt.empty()), Optional.empty(), Optional.empty(), now)
-                    : Planner.plan(new WindowSettings(s.cursor(), s.startTime(), s.endTime(), java.util.OptionalLong.of(from.id()),
-                            java.util.OptionalLong.of(to.id()), Optional.empty(), s.size(), s.idSize(), s.lag(), s.zone(), s.align(),
-                            OptionalInt.empty()), Optional.empty(), Optional.empty(), now);
+                    ? Planner.plan(s.forTimeRange(from.instant(), to.instant()), Optional.empty(), Optional.empty(), now)
+                    : Planner.plan(s.forIdRange(from.id(), to.id()), Optional.empty(), Optional.empty(), now);
             Optional<Position> watermark = store.watermark(id, cursor);
             if (plan.windows().isEmpty())
                 return finish(run, plan.outcome(), "nothing to backfill: " + plan.message(), List.of(), watermark, null, true);

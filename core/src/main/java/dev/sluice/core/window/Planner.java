@@ -37,29 +37,29 @@ public final class Planner {
     static Plan planTime(WindowSettings s, Optional<Instant> from, Instant now) {
         Instant lower;
         Instant upper = now.minus(s.lag());
-        Optional<Instant> dayEnd = Optional.empty();
+        String upperIs = "now minus lag";
         if (s.targetDayBack().isPresent()) {
             LocalDate day = targetDay(now, s.targetDayBack().get(), s.zone());
             Instant dayStart = day.atStartOfDay(s.zone()).toInstant();
             Instant end = day.plusDays(1).atStartOfDay(s.zone()).toInstant();
-            dayEnd = Optional.of(end);
             if (from.isPresent() && !from.get().isBefore(end))
                 return new Plan(List.of(), Plan.Outcome.DAY_COMPLETE, "target day " + day + " (" + s.zone().getId()
                         + ") is already complete: the watermark " + from.get() + " is at or after its end " + end);
             // A watermark before the day means nothing of the day is done yet: start at its start.
             lower = from.filter(f -> f.isAfter(dayStart)).orElse(dayStart);
-            if (end.isBefore(upper))
+            if (end.isBefore(upper)) {
                 upper = end;
+                upperIs = "the end of the target day";
+            }
         } else {
             lower = from.orElseGet(() -> s.startTime().orElseThrow());
-            if (s.endTime().isPresent() && s.endTime().get().isBefore(upper))
+            if (s.endTime().isPresent() && s.endTime().get().isBefore(upper)) {
                 upper = s.endTime().get();
+                upperIs = "the upper bound";
+            }
         }
-        if (!lower.isBefore(upper)) {
-            String why = dayEnd.isPresent() || s.endTime().isPresent() && !s.endTime().get().isAfter(now.minus(s.lag()))
-                    ? "the upper bound " + upper : "now minus lag (" + upper + ")";
-            return new Plan(List.of(), Plan.Outcome.UP_TO_DATE, "up to date: the watermark " + lower + " has reached " + why);
-        }
+        if (!lower.isBefore(upper))
+            return new Plan(List.of(), Plan.Outcome.UP_TO_DATE, "up to date: the watermark " + lower + " has reached " + upperIs + " " + upper);
         int max = s.maxWindows().orElse(Integer.MAX_VALUE);
         var windows = new ArrayList<Window>();
         Instant cur = lower;

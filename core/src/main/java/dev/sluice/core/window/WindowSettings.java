@@ -61,20 +61,20 @@ public record WindowSettings(
                 Optional.empty(), size, OptionalLong.empty(), Duration.ZERO, ZoneId.of("UTC"), Align.NONE, OptionalInt.empty());
     }
 
-    public WindowSettings withLag(Duration newLag) {
-        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, newLag, zone, align, maxWindows);
-    }
-
-    public WindowSettings withZoneAndAlign(ZoneId newZone, Align newAlign) {
-        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, newZone, newAlign, maxWindows);
-    }
-
     public WindowSettings withMaxWindows(OptionalInt newMax) {
         return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, zone, align, newMax);
     }
 
-    public WindowSettings withEnd(Optional<Instant> newEnd) {
-        return new WindowSettings(cursor, startTime, newEnd, startId, endId, targetDayBack, size, idSize, lag, zone, align, maxWindows);
+    /** The same cutting (size, alignment, lag, zone) over {@code [from, to)}, with no target day and no window limit: a backfill's plan. */
+    public WindowSettings forTimeRange(Instant from, Instant to) {
+        return new WindowSettings(cursor, Optional.of(from), Optional.of(to), startId, endId, Optional.empty(), size, idSize, lag, zone, align,
+                OptionalInt.empty());
+    }
+
+    /** The same cutting over ids {@code [from, to)}, with no window limit: a backfill's plan. */
+    public WindowSettings forIdRange(long from, long to) {
+        return new WindowSettings(cursor, startTime, endTime, OptionalLong.of(from), OptionalLong.of(to), Optional.empty(), size, idSize, lag,
+                zone, align, OptionalInt.empty());
     }
 
     public WindowSettings withTargetDay(Span back) {
