@@ -94,6 +94,17 @@ class PipelineFileTest {
     }
 
     @Test
+    void an_env_reference_may_give_a_fallback_for_when_the_variable_is_unset() {
+        PipelineConfig c = load("""
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: "${env:NOT_SET_ANYWHERE:-fallback-dir}/${env:OUT_DIR:-unused}"}
+                """);
+
+        assertThat(c.sink().target()).contains(dir.resolve("fallback-dir/from-env").toString());
+    }
+
+    @Test
     void a_missing_file_reference_is_an_error_that_names_it() {
         assertInvalid("""
                 windows: {start: 2025-01-01T00:00:00Z}

@@ -80,11 +80,12 @@ public final class JdbcStateStore implements StateStore {
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     private static final String LEDGER_COLUMNS = "id, pipeline, backfill, cursor_kind, start_text, end_text, status, "
-            + "attempt, records_read, records_written, records_rejected, run_id, error_id, started_at, finished_at";
+            + "attempt, records_read, records_written, records_rejected, empty_answers, run_id, error_id, started_at, finished_at";
     private static final String RUN_COLUMNS = "run_id, pipeline, sequence, kind, status, started_at, finished_at, "
-            + "windows_succeeded, windows_failed, records_read, records_written, records_rejected, error_id, details";
+            + "windows_succeeded, windows_failed, records_read, records_written, records_rejected, empty_answers, error_id, details";
     private static final String KEY_COLUMNS =
-            "pipeline, key, outcome, reason, answered_by, attempts, error_id, updated_at";
+            "pipeline, key, outcome, reason, answered_by, attempts, error_id, updated_at, cursor_kind, window_start, "
+                    + "window_end, backfill";
 
     /** Opens a connection configured for the books. */
     @FunctionalInterface
@@ -402,10 +403,10 @@ public final class JdbcStateStore implements StateStore {
         requireNonNull(errorId, "errorId is null");
         write("finish run " + runId, () -> {
             int updated = bind("UPDATE sluice_runs SET status = ?, finished_at = ?, windows_succeeded = ?, "
-                    + "windows_failed = ?, records_read = ?, records_written = ?, records_rejected = ?, error_id = ? "
-                    + "WHERE run_id = ?", status.label(), status == RunStatus.RUNNING ? NULL_TIME : now(),
+                    + "windows_failed = ?, records_read = ?, records_written = ?, records_rejected = ?, empty_answers = ?, "
+                    + "error_id = ? WHERE run_id = ?", status.label(), status == RunStatus.RUNNING ? NULL_TIME : now(),
                     totals.windowsSucceeded(), totals.windowsFailed(), totals.counts().read(),
-                    totals.counts().written(), totals.counts().rejected(), text(errorId), runId).executeUpdate();
+                    totals.counts().written(), totals.counts().rejected(), totals.counts().emptyAnswers(), text(errorId), runId).executeUpdate();
             if (updated != 1)
                 throw new SluiceException(ErrorCode.STATE_CONFLICT, "run " + runId + " is not on the books of "
                         + describe() + "; it cannot be finished");
@@ -451,7 +452,7 @@ public final class JdbcStateStore implements StateStore {
             if (existing >= 0) {
                 // A new attempt starts from zero: the entry is the latest attempt, not a sum of them.
                 bind("UPDATE sluice_ledger SET status = 'running', attempt = ?, records_read = 0, "
-                        + "records_written = 0, records_rejected = 0, run_id = ?, error_id = NULL, started_at = ?, "
+                        + "records_written = 0, records_rejected = 0, empty_answers = 0, run_id = ?, error_id = NULL, started_at = ?, "
                         + "finished_at = NULL WHERE id = ?", attempt, runId, now, existing).executeUpdate();
                 return new LedgerEntry(existing, pipeline, window, backfill, WindowStatus.RUNNING, attempt,
                         Counts.ZERO, runId, Optional.empty(), now, Optional.empty());
@@ -483,9 +484,9 @@ public final class JdbcStateStore implements StateStore {
         return write("mark window " + entry.window() + " of pipeline '" + entry.pipeline() + "' succeeded", () -> {
             Instant now = now();
             int updated = bind("UPDATE sluice_ledger SET status = 'succeeded', records_read = ?, records_written = ?, "
-                    + "records_rejected = ?, error_id = NULL, finished_at = ? "
+                    + "records_rejected = ?, empty_answers = ?, error_id = NULL, finished_at = ? "
                     + "WHERE id = ? AND attempt = ? AND status = 'running'", counts.read(), counts.written(),
-                    counts.rejected(), now, entry.id(), entry.attempt()).executeUpdate();
+                    counts.rejected(), counts.emptyAnswers(), now, entry.id(), entry.attempt()).executeUpdate();
             if (updated != 1)
                 throw noLongerRunning(entry, "the watermark was not moved");
             if (newWatermark.isPresent()) {
@@ -517,9 +518,9 @@ public final class JdbcStateStore implements StateStore {
             Instant now = now();
             insertError(error);
             int updated = bind("UPDATE sluice_ledger SET status = 'failed', records_read = ?, records_written = ?, "
-                    + "records_rejected = ?, error_id = ?, finished_at = ? "
+                    + "records_rejected = ?, empty_answers = ?, error_id = ?, finished_at = ? "
                     + "WHERE id = ? AND attempt = ? AND status = 'running'", counts.read(), counts.written(),
-                    counts.rejected(), error.errorId(), now, entry.id(), entry.attempt()).executeUpdate();
+                    counts.rejected(), counts.emptyAnswers(), error.errorId(), now, entry.id(), entry.attempt()).executeUpdate();
             if (updated != 1)
                 throw noLongerRunning(entry, "error " + error.errorId() + " was not recorded");
             return new LedgerEntry(entry.id(), entry.pipeline(), entry.window(), entry.backfill(), WindowStatus.FAILED,
@@ -641,14 +642,36 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public void putKeyStatus(KeyStatus status) {
         requireNonNull(status, "status is null");
-        write("record the status of key '" + status.key() + "' of pipeline '" + status.pipeline() + "'", () -> bind(
-                "INSERT INTO sluice_key_status (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        write("record the status of key '" + status.key() + "' of pipeline '" + status.pipeline() + "'", () -> {
+            putKey(status, false);
+            return null;
+        });
+    }
+
+    @Override
+    public void recordKeyOutcomes(List<KeyStatus> statuses) {
+        requireNonNull(statuses, "statuses is null");
+        if (statuses.isEmpty())
+            return;
+        write("record the status of " + statuses.size() + " keys of pipeline '" + statuses.getFirst().pipeline() + "'", () -> {
+            for (KeyStatus status : statuses)
+                putKey(status, true);
+            return null;
+        });
+    }
+
+    private void putKey(KeyStatus status, boolean countAttempt) throws SQLException {
+        Optional<Window> w = status.window();
+        bind("INSERT INTO sluice_key_status (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (pipeline, key) DO UPDATE SET outcome = excluded.outcome, "
-                        + "reason = excluded.reason, answered_by = excluded.answered_by, "
-                        + "attempts = excluded.attempts, error_id = excluded.error_id, updated_at = excluded.updated_at",
+                        + "reason = excluded.reason, answered_by = excluded.answered_by, attempts = "
+                        + (countAttempt ? "sluice_key_status.attempts + 1" : "excluded.attempts")
+                        + ", error_id = excluded.error_id, updated_at = excluded.updated_at, cursor_kind = excluded.cursor_kind, "
+                        + "window_start = excluded.window_start, window_end = excluded.window_end, backfill = excluded.backfill",
                 status.pipeline().value(), status.key(), status.outcome().label(), text(status.reason()),
-                text(status.answeredBy()), status.attempts(), text(status.errorId()), status.updatedAt())
-                .executeUpdate());
+                text(status.answeredBy()), countAttempt ? 1 : status.attempts(), text(status.errorId()), status.updatedAt(),
+                text(w.map(x -> x.cursor().label())), text(w.map(Window::startText)), text(w.map(Window::endText)),
+                status.backfill()).executeUpdate();
     }
 
     @Override
@@ -668,10 +691,17 @@ public final class JdbcStateStore implements StateStore {
                             KeyOutcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
                             Optional.ofNullable(rs.getString("reason")), Optional.ofNullable(rs.getString("answered_by")),
                             rs.getInt("attempts"), Optional.ofNullable(rs.getString("error_id")),
-                            dialect.getInstant(rs, "updated_at")));
+                            dialect.getInstant(rs, "updated_at"), keyWindow(rs), rs.getBoolean("backfill")));
             }
             return List.copyOf(statuses);
         });
+    }
+
+    private static Optional<Window> keyWindow(ResultSet rs) throws SQLException {
+        String kind = rs.getString("cursor_kind");
+        if (kind == null)
+            return Optional.empty();
+        return Optional.of(Window.parse(cursorKind(kind), rs.getString("window_start"), rs.getString("window_end")));
     }
 
     // ---------------------------------------------------------------------------------------- reset
@@ -884,7 +914,8 @@ public final class JdbcStateStore implements StateStore {
                 rs.getBoolean("backfill"),
                 WindowStatus.fromLabel(rs.getString("status")),
                 rs.getInt("attempt"),
-                new Counts(rs.getLong("records_read"), rs.getLong("records_written"), rs.getLong("records_rejected")),
+                new Counts(rs.getLong("records_read"), rs.getLong("records_written"), rs.getLong("records_rejected"),
+                        rs.getLong("empty_answers")),
                 rs.getLong("run_id"),
                 Optional.ofNullable(rs.getString("error_id")),
                 dialect.getInstant(rs, "started_at"),
@@ -902,7 +933,7 @@ public final class JdbcStateStore implements StateStore {
                 Optional.ofNullable(dialect.getInstant(rs, "finished_at")),
                 new RunTotals(rs.getLong("windows_succeeded"), rs.getLong("windows_failed"),
                         new Counts(rs.getLong("records_read"), rs.getLong("records_written"),
-                                rs.getLong("records_rejected"))),
+                                rs.getLong("records_rejected"), rs.getLong("empty_answers"))),
                 Optional.ofNullable(rs.getString("error_id")),
                 rs.getString("details"));
     }

@@ -5,6 +5,8 @@ import dev.sluice.core.PipelineId;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.spi.Sink;
 import dev.sluice.core.spi.Source;
+import dev.sluice.core.spi.Step;
+import dev.sluice.core.spi.StepProvider;
 import dev.sluice.core.window.Align;
 import dev.sluice.core.window.CursorKind;
 import dev.sluice.core.window.Span;
@@ -22,6 +24,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -82,7 +86,7 @@ public final class ConfigLoader {
             throw new SluiceException(ErrorCode.CONFIG_INVALID, label + " is empty; a pipeline needs at least windows, source and sink");
         }
         var top = new ConfigObject(source, "", root);
-        PipelineConfig config = bind(top, file, label);
+        PipelineConfig config = bind(top, file, label, source);
         top.finish();
         problems.throwIfAny();
         return config;
@@ -113,7 +117,7 @@ public final class ConfigLoader {
         }
     }
 
-    private PipelineConfig bind(ConfigObject top, Path file, String label) {
+    private PipelineConfig bind(ConfigObject top, Path file, String label, ConfigSource fileSource) {
         String defaultName = label.replaceFirst("\\.(ya?ml)$", "");
         String name = top.string("name").orElse(defaultName);
         if (!PipelineId.isValid(name))
@@ -128,6 +132,13 @@ public final class ConfigLoader {
         if (!top.has("windows"))
             top.problem("missing required key 'windows', e.g. windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}");
         CursorKind cursor = windows == null ? CursorKind.TIME : windows.cursor();
+        top.object("connections").ifPresent(c -> {
+            for (String connection : c.keys()) {
+                if (!NAME.matcher(connection).matches())
+                    c.problem(connection, "'" + connection + "' is not a valid connection name; use letters, digits, '_' and '-'");
+                c.object(connection).ifPresent(definition -> fileSource.defineConnection(connection, definition));
+            }
+        });
 
         var source = section(top, "source", "generate, every: 1m", connectors.sources(), (provider, s) -> {
             if (provider.cursors().contains(cursor))
@@ -137,14 +148,50 @@ public final class ConfigLoader {
             s.keys();
             return null;
         });
+        List<PipelineConfig.PipelineStep> steps = bindSteps(top);
         var sink = section(top, "sink", "jsonl, path: out", connectors.sinks(), (provider, s) -> provider.bind(s));
+        for (String unused : fileSource.unusedConnections())
+            top.problem("connections", "connection '" + unused + "' is not used by the source, a step or the sink; remove it or name it with connection: " + unused);
         Source src = source == null ? null : source.bound();
         String sourceType = source == null ? null : source.type();
         Sink sinkBound = sink == null ? null : sink.bound();
         String sinkType = sink == null ? null : sink.type();
-        if (windows == null || src == null || sinkBound == null || !PipelineId.isValid(name))
+        if (windows == null || src == null || sinkBound == null || steps == null || !PipelineId.isValid(name))
             return null;
-        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sinkBound, parallelism);
+        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sinkBound, steps, parallelism);
+    }
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** Binds {@code steps:}, in order; returns null when one of them is wrong (the problems are reported). */
+    private List<PipelineConfig.PipelineStep> bindSteps(ConfigObject top) {
+        Optional<List<ConfigObject>> items = top.objects("steps");
+        if (items.isEmpty())
+            return List.of();
+        var steps = new ArrayList<PipelineConfig.PipelineStep>();
+        var names = new java.util.HashSet<String>();
+        boolean ok = true;
+        String available = String.join(", ", new TreeSet<>(connectors.steps().keySet()));
+        for (ConfigObject item : items.get()) {
+            String type = item.required("type", connectors.steps().isEmpty() ? "http" : connectors.steps().keySet().iterator().next());
+            String name = item.string("name").orElse(type + "-" + (steps.size() + 1));
+            if (!NAME.matcher(name).matches())
+                item.problem("name", "'" + name + "' is not a valid step name; use letters, digits, '_' and '-'");
+            else if (!names.add(name))
+                item.problem("name", "two steps are named '" + name + "'; give each step its own name");
+            StepProvider provider = type == null ? null : connectors.steps().get(type);
+            if (type != null && provider == null) {
+                item.problem("type", "unknown step type '" + type + "'; available: " + (available.isEmpty() ? "none" : available));
+                item.keys();
+            }
+            Step step = provider == null ? null : provider.bind(item);
+            item.finish();
+            if (step == null)
+                ok = false;
+            else
+                steps.add(new PipelineConfig.PipelineStep(name, type, step));
+        }
+        return ok ? List.copyOf(steps) : null;
     }
 
     private record Bound<T>(String type, T bound) {

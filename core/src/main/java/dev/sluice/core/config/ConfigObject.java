@@ -200,6 +200,108 @@ public final class ConfigObject {
         return Optional.of(new ConfigObject(file, child(key), m));
     }
 
+    /**
+     * A list of mappings, such as {@code steps:} or {@code fallbacks:}; an item that is not a mapping is
+     * reported and left out.
+     */
+    public Optional<List<ConfigObject>> objects(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null)
+            return Optional.empty();
+        if (!(t.getValueNode() instanceof SequenceNode seq)) {
+            report(t.getValueNode(), child(key), "must be a list of mappings, each item starting with '- '");
+            return Optional.empty();
+        }
+        var out = new ArrayList<ConfigObject>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            Node n = seq.getValue().get(i);
+            String at = child(key) + "[" + i + "]";
+            if (n instanceof MappingNode m)
+                out.add(new ConfigObject(file, at, m));
+            else
+                report(n, at, "must be a mapping of keys to values");
+        }
+        return Optional.of(List.copyOf(out));
+    }
+
+    /** A mapping of names to plain values, such as {@code headers:} or {@code query:}, in file order. */
+    public Optional<Map<String, String>> stringMap(String key) {
+        return object(key).map(o -> {
+            var out = new LinkedHashMap<String, String>();
+            for (String k : o.keys())
+                o.string(k).ifPresent(v -> out.put(k, v));
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    /**
+     * The value of {@code key} as a JSON tree (mappings, lists and scalars, with ${env:} and ${file:}
+     * interpolated), for values such as a request body. Scalars the YAML would read as numbers or
+     * booleans stay numbers and booleans.
+     */
+    public Optional<tools.jackson.databind.JsonNode> json(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null)
+            return Optional.empty();
+        return Optional.of(toJson(t.getValueNode(), child(key)));
+    }
+
+    private tools.jackson.databind.JsonNode toJson(Node n, String at) {
+        var f = tools.jackson.databind.node.JsonNodeFactory.instance;
+        if (n instanceof MappingNode m) {
+            var o = f.objectNode();
+            for (NodeTuple t : m.getValue())
+                if (t.getKeyNode() instanceof ScalarNode k)
+                    o.set(k.getValue(), toJson(t.getValueNode(), at + "." + k.getValue()));
+            return o;
+        }
+        if (n instanceof SequenceNode s) {
+            var a = f.arrayNode();
+            s.getValue().forEach(item -> a.add(toJson(item, at)));
+            return a;
+        }
+        var sn = (ScalarNode) n;
+        String tag = sn.getTag().getValue();
+        if (tag.endsWith(":null"))
+            return f.nullNode();
+        String v = text(sn, at).orElse("");
+        if (tag.endsWith(":int"))
+            return f.numberNode(new java.math.BigInteger(v.replace("_", "")));
+        if (tag.endsWith(":float"))
+            return f.numberNode(new java.math.BigDecimal(v.replace("_", "")));
+        if (tag.endsWith(":bool"))
+            return f.booleanNode(Boolean.parseBoolean(v.toLowerCase(Locale.ROOT)));
+        return f.stringNode(v);
+    }
+
+    /**
+     * The named connection that the value of {@code key} refers to (such as {@code connection: api}),
+     * bound by {@code binder} from its entry under the file's {@code connections:} the first time any
+     * source, sink or step names it, and the same object for everything that names it afterwards, so
+     * that a rate limit or a token cache is shared. Reports an unknown name or a connection of another
+     * kind here, and returns empty.
+     */
+    public <T> Optional<T> connection(String key, Class<T> type, java.util.function.Function<ConfigObject, T> binder) {
+        Optional<String> name = string(key);
+        if (name.isEmpty())
+            return Optional.empty();
+        Optional<Object> value = file.connection(name.get(), binder);
+        if (file.definition(name.get()) == null) {
+            var names = file.connectionNames();
+            problem(key, "no connection named '" + name.get() + "'; " + (names.isEmpty()
+                    ? "define it under connections: at the top of the file, e.g. connections: {" + name.get() + ": {base_url: https://api.example.com}}"
+                    : "defined connections: " + String.join(", ", names)));
+            return Optional.empty();
+        }
+        if (value.isPresent() && !type.isInstance(value.get())) {
+            problem(key, "connection '" + name.get() + "' is not a " + type.getSimpleName() + " and cannot be used here");
+            return Optional.empty();
+        }
+        return value.map(type::cast);
+    }
+
     /** Reports a problem with the value of {@code key} (or with this object when the key is absent). */
     public void problem(String key, String message) {
         NodeTuple t = entries.get(key);

@@ -1,6 +1,7 @@
 package dev.sluice.core.config;
 
 import dev.sluice.core.spi.SinkProvider;
+import dev.sluice.core.spi.StepProvider;
 import dev.sluice.core.spi.SourceProvider;
 import java.util.Map;
 import java.util.Optional;
@@ -8,10 +9,15 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /** The source and sink types on the class path, found with {@link ServiceLoader}. */
-public record Connectors(Map<String, SourceProvider> sources, Map<String, SinkProvider> sinks) {
+public record Connectors(Map<String, SourceProvider> sources, Map<String, SinkProvider> sinks, Map<String, StepProvider> steps) {
     public Connectors {
         sources = Map.copyOf(sources);
         sinks = Map.copyOf(sinks);
+        steps = Map.copyOf(steps);
+    }
+
+    public Connectors(Map<String, SourceProvider> sources, Map<String, SinkProvider> sinks) {
+        this(sources, sinks, Map.of());
     }
 
     public static Connectors discover() {
@@ -20,7 +26,9 @@ public record Connectors(Map<String, SourceProvider> sources, Map<String, SinkPr
         ServiceLoader.load(SourceProvider.class, loader).forEach(p -> sources.put(p.type(), p));
         var sinks = new TreeMap<String, SinkProvider>();
         ServiceLoader.load(SinkProvider.class, loader).forEach(p -> sinks.put(p.type(), p));
-        return new Connectors(sources, sinks);
+        var steps = new TreeMap<String, StepProvider>();
+        ServiceLoader.load(StepProvider.class, loader).forEach(p -> steps.put(p.type(), p));
+        return new Connectors(sources, sinks, steps);
     }
 
     public Optional<SourceProvider> source(String type) {

@@ -40,7 +40,17 @@ final class Interpolator {
             String value;
             switch (kind) {
                 case "env" -> {
-                    var v = environment.apply(name);
+                    // ${env:NAME:-fallback}, as in the shell: the fallback when NAME is unset or empty.
+                    int dash = name.indexOf(":-");
+                    String fallback = dash < 0 ? null : name.substring(dash + 2);
+                    if (dash >= 0)
+                        name = name.substring(0, dash).trim();
+                    var v = environment.apply(name).filter(x -> fallback == null || !x.isEmpty());
+                    if (v.isEmpty() && fallback != null) {
+                        // A written-out fallback is not a secret: it stays quotable in messages.
+                        m.appendReplacement(out, Matcher.quoteReplacement(fallback));
+                        continue;
+                    }
                     if (v.isEmpty())
                         return new Result(null, "environment variable " + name + " is not set; set it, or remove ${env:" + name + "}", false);
                     value = v.get();

@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.core.PipelineId;
 import dev.sluice.core.spi.Sink;
 import dev.sluice.core.spi.Source;
+import dev.sluice.core.spi.Step;
+import java.util.List;
 import dev.sluice.core.window.WindowSettings;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A pipeline file, bound and validated: its windows, its source and sink (bound, not yet opened), and
+ * A pipeline file, bound and validated: its windows, its source, steps and sink (bound, not yet opened), and
  * where its books are kept. {@code state} is the {@code state:} URL of the file, if it has one.
  */
 public record PipelineConfig(
@@ -23,6 +25,7 @@ public record PipelineConfig(
         Source source,
         String sinkType,
         Sink sink,
+        List<PipelineStep> steps,
         int parallelism) {
     public PipelineConfig {
         requireNonNull(id, "id is null");
@@ -34,8 +37,24 @@ public record PipelineConfig(
         requireNonNull(source, "source is null");
         requireNonNull(sinkType, "sinkType is null");
         requireNonNull(sink, "sink is null");
+        steps = List.copyOf(requireNonNull(steps, "steps is null"));
         if (parallelism < 1)
             throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+
+    /** A pipeline without steps: records go from the source to the sink as they are. */
+    public PipelineConfig(PipelineId id, Path file, String description, Optional<String> state, WindowSettings windows,
+                          String sourceType, Source source, String sinkType, Sink sink, int parallelism) {
+        this(id, file, description, state, windows, sourceType, source, sinkType, sink, List.of(), parallelism);
+    }
+
+    /** One item of {@code steps:}: its name (for messages and key status), its type, and the bound step. */
+    public record PipelineStep(String name, String type, Step step) {
+        public PipelineStep {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+            requireNonNull(step, "step is null");
+        }
     }
 
     /**

@@ -10,7 +10,12 @@ import dev.sluice.core.spi.DataRecord;
 import dev.sluice.core.spi.Page;
 import dev.sluice.core.spi.SinkContext;
 import dev.sluice.core.spi.SourceContext;
+import dev.sluice.core.spi.StepContext;
+import dev.sluice.core.spi.StepResult;
 import dev.sluice.core.spi.WindowWriter;
+import dev.sluice.core.config.PipelineConfig.PipelineStep;
+import dev.sluice.core.state.KeyStatus;
+import java.util.function.Predicate;
 import dev.sluice.core.state.Counts;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.LedgerEntry;
@@ -100,8 +105,39 @@ public final class Runner {
                     : Planner.plan(s.forIdRange(from.id(), to.id()), Optional.empty(), Optional.empty(), now);
             Optional<Position> watermark = store.watermark(id, cursor);
             if (plan.windows().isEmpty())
-                return finish(run, plan.outcome(), "nothing to backfill: " + plan.message(), List.of(), watermark, null, true);
-            return execute(run, plan.windows(), plan.outcome(), plan.message(), watermark, null, true);
+                return finish(run, plan.outcome(), "nothing to backfill: " + plan.message(), List.of(), watermark, null, w -> true);
+            return execute(run, plan.windows(), plan.outcome(), plan.message(), watermark, null, w -> true);
+        });
+    }
+
+    /**
+     * Runs again the windows in which keys failed (those a step recorded as failed and let pass), so
+     * that each failed key is processed again. A window's output is replaced as a whole, so the keys
+     * that had succeeded in it are processed again too. The watermark never moves.
+     */
+    public RunResult replayFailedKeys() {
+        CursorKind cursor = pipeline.windows().cursor();
+        return withLease(RunKind.REPLAY, "failed keys", run -> {
+            var windows = new java.util.TreeMap<Long, Window>();
+            var backfill = new HashSet<Window>();
+            long withoutWindow = 0;
+            for (KeyStatus k : store.keyStatuses(id, Optional.of(KeyStatus.KeyOutcome.FAILED))) {
+                if (k.window().isEmpty() || k.window().get().cursor() != cursor) {
+                    withoutWindow++;
+                    continue;
+                }
+                Window w = k.window().get();
+                windows.putIfAbsent(w.startKey(), w);
+                if (k.backfill())
+                    backfill.add(w);
+            }
+            if (withoutWindow > 0)
+                log.atWarn().addKeyValue("pipeline", id.value()).log("{} failed keys name no window of cursor {} and cannot be replayed", withoutWindow, cursor.label());
+            Optional<Position> watermark = store.watermark(id, cursor);
+            if (windows.isEmpty())
+                return finish(run, Plan.Outcome.WINDOWS, "no failed keys to replay", List.of(), watermark, null, backfill::contains);
+            String note = "replaying the " + windows.size() + " window(s) with failed keys";
+            return execute(run, List.copyOf(windows.values()), Plan.Outcome.WINDOWS, note, watermark, null, backfill::contains);
         });
     }
 
@@ -109,28 +145,39 @@ public final class Runner {
         WindowSettings s = pipeline.windows();
         WorkPlan work = WorkPlan.fromBooks(s, store, id, clock.instant());
         if (s.cursor() == CursorKind.NONE)
-            return execute(run, work.windows(), Plan.Outcome.WINDOWS, work.note(), work.watermark(), null, false);
+            return execute(run, work.windows(), Plan.Outcome.WINDOWS, work.note(), work.watermark(), null, w -> false);
         var chain = new Chain(work.base(), work.watermark());
         work.succeeded().forEach(chain::done);
         if (work.windows().isEmpty())
-            return finish(run, work.plan().outcome(), work.plan().message(), List.of(), work.watermark(), chain, false);
-        return execute(run, work.windows(), Plan.Outcome.WINDOWS, work.note(), work.watermark(), chain, false);
+            return finish(run, work.plan().outcome(), work.plan().message(), List.of(), work.watermark(), chain, w -> false);
+        return execute(run, work.windows(), Plan.Outcome.WINDOWS, work.note(), work.watermark(), chain, w -> false);
     }
 
     private RunResult execute(RunRecord run, List<Window> windows, Plan.Outcome outcome, String note,
-                              Optional<Position> watermarkBefore, Chain chain, boolean backfill) {
+                              Optional<Position> watermarkBefore, Chain chain, Predicate<Window> backfill) {
         listener.planned(windows, note);
         var sourceContext = new SourceContext() {
             @Override public PipelineId pipeline() { return id; }
             @Override public Clock clock() { return clock; }
         };
         SinkContext sinkContext = () -> id;
+        var stepContext = new StepContext() {
+            @Override public PipelineId pipeline() { return id; }
+            @Override public Clock clock() { return clock; }
+        };
+        var opened = new ArrayList<AutoCloseable>();
         var results = new ConcurrentSkipListMap<Long, WindowOutcome>();
         var failureSeen = new AtomicBoolean();
         var commitLock = new ReentrantLock();
         try {
             open(() -> pipeline.source().open(sourceContext), ErrorCode.SOURCE_UNAVAILABLE, pipeline.sourceType() + " source");
+            opened.add(pipeline.source());
+            for (PipelineStep step : pipeline.steps()) {
+                open(() -> step.step().open(stepContext), ErrorCode.SOURCE_UNAVAILABLE, "step '" + step.name() + "'");
+                opened.add(step.step());
+            }
             open(() -> pipeline.sink().open(sinkContext), ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink");
+            opened.add(pipeline.sink());
             var permits = new Semaphore(pipeline.parallelism());
             try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
                 long index = 0;
@@ -145,7 +192,7 @@ public final class Runner {
                         permits.release();
                         break;
                     }
-                    LedgerEntry entry = store.markRunning(id, run.runId(), w, backfill);
+                    LedgerEntry entry = store.markRunning(id, run.runId(), w, backfill.test(w));
                     long order = index++;
                     executor.submit(() -> {
                         try {
@@ -165,8 +212,10 @@ public final class Runner {
                 }
             }
         } finally {
-            closeQuietly(pipeline.source());
-            closeQuietly(pipeline.sink());
+            // Closed in reverse order of opening, and only what was opened: a step shares its connection
+            // with the source, and the last to close it releases it.
+            for (AutoCloseable c : opened.reversed())
+                closeQuietly(c);
         }
         return finish(run, outcome, note, List.copyOf(results.values()), watermarkBefore, chain, backfill);
     }
@@ -186,7 +235,8 @@ public final class Runner {
 
     private WindowOutcome runWindow(RunRecord run, LedgerEntry entry, Chain chain, ReentrantLock commitLock) {
         Window w = entry.window();
-        long read = 0, written = 0;
+        long read = 0, written = 0, rejected = 0, empty = 0;
+        var keys = new KeyBook();
         try {
             try (WindowWriter writer = begin(w)) {
                 Optional<String> after = Optional.empty();
@@ -196,8 +246,17 @@ public final class Runner {
                         throw new SluiceException(ErrorCode.RUN_INTERRUPTED, "the run was stopped before window " + w
                                 + " finished; its output was discarded and the next run retries it first");
                     Page page = read(w, after);
-                    for (DataRecord r : page.records()) {
-                        read++;
+                    read += page.records().size();
+                    empty += page.emptyAnswers();
+                    List<DataRecord> records = page.records();
+                    for (PipelineStep step : pipeline.steps()) {
+                        StepResult result = apply(step, w, records);
+                        records = result.records();
+                        rejected += result.rejected();
+                        empty += result.emptyAnswers();
+                        keys.add(step.name(), result.keys());
+                    }
+                    for (DataRecord r : records) {
                         write(writer, w, r);
                         written++;
                     }
@@ -210,7 +269,8 @@ public final class Runner {
             } catch (IOException e) {
                 throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed closing window " + w + ": " + e.getMessage(), e);
             }
-            var counts = new Counts(read, written, 0);
+            var counts = new Counts(read, written, rejected, empty);
+            recordKeys(run, entry, keys, false);
             commitLock.lock();
             try {
                 // A snapshot's watermark is the instant it was taken, so that status shows how fresh the data is.
@@ -226,7 +286,12 @@ public final class Runner {
             return new WindowOutcome(w, counts, null);
         } catch (RuntimeException e) {
             SluiceException error = SluiceException.wrap(e, ErrorCode.INTERNAL);
-            var counts = new Counts(read, 0, 0);
+            var counts = new Counts(read, 0, rejected, empty);
+            try {
+                recordKeys(run, entry, keys, true);
+            } catch (RuntimeException stateError) {
+                error.addSuppressed(stateError);
+            }
             Map<String, String> context = new LinkedHashMap<>();
             context.put("window", w.toString());
             context.put("attempt", Integer.toString(entry.attempt()));
@@ -245,6 +310,40 @@ public final class Runner {
             listener.windowFailed(w, error);
             return new WindowOutcome(w, counts, error);
         }
+    }
+
+    private StepResult apply(PipelineStep step, Window w, List<DataRecord> records) {
+        try {
+            return step.step().apply(w, records);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.STEP_FAILED, "step '" + step.name() + "' failed in window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts the outcome of the window's keys on the books: all of them once the window's output is
+     * committed, only the failed ones when the window failed (its other keys have no output).
+     */
+    private void recordKeys(RunRecord run, LedgerEntry entry, KeyBook keys, boolean failedOnly) {
+        if (keys.isEmpty())
+            return;
+        Instant now = clock.instant();
+        var statuses = new ArrayList<KeyStatus>();
+        for (var k : keys.outcomes()) {
+            if (failedOnly && k.succeeded())
+                continue;
+            Optional<String> errorId = Optional.empty();
+            if (!k.succeeded()) {
+                var error = new SluiceException(k.code(), k.reason());
+                errorId = Optional.of(error.errorId());
+                store.recordError(new ErrorRecord(error.errorId(), id, Optional.of(run.runId()), k.code(), k.reason(),
+                        Map.of("window", entry.window().toString(), "key", k.key(), "attempt", Integer.toString(entry.attempt())), now));
+            }
+            statuses.add(new KeyStatus(id, k.key(), k.succeeded() ? KeyStatus.KeyOutcome.SUCCEEDED : KeyStatus.KeyOutcome.FAILED,
+                    k.succeeded() ? Optional.empty() : Optional.of(k.reason()), k.answeredBy(), 1, errorId, now,
+                    Optional.of(entry.window()), entry.backfill()));
+        }
+        store.recordKeyOutcomes(statuses);
     }
 
     private WindowWriter begin(Window w) {
@@ -280,7 +379,7 @@ public final class Runner {
     }
 
     private RunResult finish(RunRecord run, Plan.Outcome outcome, String note, List<WindowOutcome> outcomes,
-                             Optional<Position> watermarkBefore, Chain chain, boolean backfill) {
+                             Optional<Position> watermarkBefore, Chain chain, Predicate<Window> backfill) {
         long ok = 0, failed = 0;
         Counts counts = Counts.ZERO;
         var errors = new ArrayList<SluiceException>();
@@ -303,7 +402,8 @@ public final class Runner {
             status = RunStatus.SUCCEEDED;
         Optional<String> errorId = errors.stream().findFirst().map(SluiceException::errorId);
         store.finishRun(run.runId(), status, new RunTotals(ok, failed, counts), errorId);
-        Optional<Position> after = backfill ? watermarkBefore : store.watermark(id, pipeline.windows().cursor());
+        // A backfill leaves the watermark alone; everything else may have moved it.
+        Optional<Position> after = run.kind() == RunKind.BACKFILL ? watermarkBefore : store.watermark(id, pipeline.windows().cursor());
         log.atInfo().addKeyValue("pipeline", id.value()).addKeyValue("run", run.runId()).addKeyValue("status", status.label())
                 .addKeyValue("windows_succeeded", ok).addKeyValue("windows_failed", failed).log("run finished");
         return new RunResult(run.runId(), run.sequence(), status, outcome, note, ok, failed, counts, watermarkBefore, after, errors);

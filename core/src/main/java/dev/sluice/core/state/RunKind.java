@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Why a run happened. Backfills and replays never move the watermark. */
 public enum RunKind {
-    RUN, BACKFILL, RESET;
+    RUN, BACKFILL, RESET, REPLAY;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -72,6 +72,12 @@ public interface StateStore extends AutoCloseable {
 
     void putKeyStatus(KeyStatus status);
 
+    /**
+     * Records the outcome of keys processed by one window attempt, in one transaction: each key's
+     * {@code attempts} becomes its earlier count plus one (the given {@code attempts} is ignored).
+     */
+    void recordKeyOutcomes(List<KeyStatus> statuses);
+
     List<KeyStatus> keyStatuses(PipelineId pipeline, Optional<KeyStatus.KeyOutcome> outcome);
 
     /**

@@ -1,0 +1,60 @@
+package dev.sluice.connectors.http;
+
+import dev.sluice.core.config.ConfigObject;
+import dev.sluice.core.spi.Step;
+import dev.sluice.core.spi.StepProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code steps: [{type: http}]}: a dependent request per record, with fallbacks. */
+public final class HttpStepProvider implements StepProvider {
+    private static final List<String> ROOTS = List.of("window", "record");
+
+    @Override
+    public String type() {
+        return "http";
+    }
+
+    @Override
+    public Step bind(ConfigObject config) {
+        String name = config.string("name").orElse("http");
+        Optional<HttpConnection> connection = config.connection("connection", HttpConnection.class, HttpConnection::bind);
+        if (!config.has("connection"))
+            config.problem("missing required key 'connection': the name of an entry under connections:, e.g. connection: api");
+        boolean ok = true;
+        var attempts = new ArrayList<HttpStep.Attempt>();
+        Optional<HttpStep.Attempt> primary = attempt(config, "primary");
+        if (primary.isEmpty())
+            ok = false;
+        primary.ifPresent(attempts::add);
+        for (ConfigObject f : config.objects("fallbacks").orElse(List.of())) {
+            String label = f.string("name").orElse("fallback " + (attempts.size()));
+            Optional<HttpStep.Attempt> a = attempt(f, label);
+            f.finish();
+            if (a.isEmpty())
+                ok = false;
+            a.ifPresent(attempts::add);
+        }
+        Optional<Template> key = config.string("key").map(k -> Template.parse(k, ROOTS, m -> config.problem("key", m)));
+        HttpStep.Merge merge = config.choice("merge", HttpStep.Merge.class).orElse(HttpStep.Merge.OBJECT);
+        Optional<String> into = config.string("into");
+        HttpStep.OnFailure onFailure = config.choice("on_failure", HttpStep.OnFailure.class).orElse(HttpStep.OnFailure.FAIL_WINDOW);
+        HttpStep.OnEmpty onEmpty = config.choice("on_empty", HttpStep.OnEmpty.class).orElse(HttpStep.OnEmpty.FAIL);
+        if (onFailure == HttpStep.OnFailure.RECORD_KEY && !config.has("key"))
+            config.problem("on_failure", "on_failure: record_key needs key: to name each record's key, e.g. key: \"{{ record.id }}\"");
+        int cacheSize = config.integer("cache_size", 0, 10_000_000).orElse(10_000L).intValue();
+        Template.TimeFormat time = HttpSourceProvider.timeFormat(config);
+        if (!ok || connection.isEmpty())
+            return null;
+        return new HttpStep(name, connection.get(), attempts, key, merge, into, onFailure, onEmpty, cacheSize, time);
+    }
+
+    private static Optional<HttpStep.Attempt> attempt(ConfigObject config, String name) {
+        RequestSpec request = RequestSpec.bind(config, ROOTS);
+        Optional<RecordSelector> records = RecordSelector.parse(config.string("records").orElse("$"), m -> config.problem("records", m));
+        if (request == null || records.isEmpty())
+            return Optional.empty();
+        return Optional.of(new HttpStep.Attempt(name, request, records.get()));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sluice.core.spi;
+
+import dev.sluice.core.window.Window;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Transforms, filters or enriches records between the source and the sink. The runner calls
+ * {@link #open} once, then {@link #apply} for each page of each window in order; the pages of one
+ * window come from one thread, different windows may call it at once from different threads.
+ * Like a source, a step never writes state: what happened to each key is returned as data in its
+ * {@link StepResult} and the runner puts it on the books.
+ */
+public interface Step extends AutoCloseable {
+    void open(StepContext context) throws IOException;
+
+    /**
+     * Returns what {@code records} (one page of {@code window}, in source order) become: none, one or
+     * many records each. A failure that should fail the whole window is thrown as a
+     * {@link dev.sluice.core.SluiceException}; a failure of one key that the pipeline lets pass is
+     * reported in {@link StepResult#keys()} instead.
+     */
+    StepResult apply(Window window, List<DataRecord> records) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}
