@@ -14,6 +14,8 @@ final class ConnectorsCommand implements Callable<Integer> {
         System.out.println("sources:");
         c.sources().forEach((type, p) -> System.out.println("  " + type + "  (cursors: "
                 + p.cursors().stream().map(CursorKind::label).sorted().collect(Collectors.joining(", ")) + ")"));
+        System.out.println("steps:");
+        c.steps().keySet().forEach(type -> System.out.println("  " + type));
         System.out.println("sinks:");
         c.sinks().keySet().forEach(type -> System.out.println("  " + type));
         return ExitCodes.OK;

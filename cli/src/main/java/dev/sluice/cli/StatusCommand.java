@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.state.KeyStatus;
 import dev.sluice.core.state.LeaseHolder;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.Position;
@@ -38,17 +39,18 @@ final class StatusCommand implements Callable<Integer> {
             List<LedgerEntry> failed = opened.map(s -> s.ledger(config.id(), config.windows().cursor(), Optional.of(WindowStatus.FAILED), 20))
                     .orElse(List.of());
             Optional<LeaseHolder> running = opened.flatMap(s -> s.leaseHolder(config.id()));
+            List<KeyStatus> failedKeys = opened.map(s -> s.keyStatuses(config.id(), Optional.of(KeyStatus.KeyOutcome.FAILED))).orElse(List.of());
             String where = opened.map(StateStore::describe).orElse(options.stateUrl(config) + " (not created yet)");
             if (json)
-                printJson(config, where, watermark, counts, runs, failed, running);
+                printJson(config, where, watermark, counts, runs, failed, running, failedKeys);
             else
-                printText(config, where, watermark, counts, runs, failed, running);
+                printText(config, where, watermark, counts, runs, failed, running, failedKeys);
             return ExitCodes.OK;
         });
     }
 
     private static void printText(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
-                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running) {
+                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running, List<KeyStatus> failedKeys) {
         var out = System.out;
         out.println("pipeline:  " + config.id());
         out.println("state:     " + where);
@@ -68,10 +70,19 @@ final class StatusCommand implements Callable<Integer> {
             for (LedgerEntry e : failed)
                 out.println("  " + e.window() + (e.backfill() ? " backfill" : "") + "  attempt " + e.attempt() + "  error " + e.errorId().orElse("-"));
         }
+        if (!failedKeys.isEmpty()) {
+            out.println("failed keys: " + failedKeys.size() + " (sluice replay FILE --failed-keys processes them again)");
+            for (KeyStatus k : failedKeys.subList(0, Math.min(SHOWN_KEYS, failedKeys.size())))
+                out.println("  " + k.key() + "  " + k.reason().orElse("") + "  attempts " + k.attempts() + "  error " + k.errorId().orElse("-"));
+            if (failedKeys.size() > SHOWN_KEYS)
+                out.println("  ... and " + (failedKeys.size() - SHOWN_KEYS) + " more (status --json lists them all)");
+        }
     }
 
+    private static final int SHOWN_KEYS = 20;
+
     private static void printJson(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
-                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running) {
+                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running, List<KeyStatus> failedKeys) {
         ObjectNode o = Reports.JSON.createObjectNode();
         o.put("pipeline", config.id().value());
         o.put("state", where);
@@ -102,6 +113,12 @@ final class StatusCommand implements Callable<Integer> {
             ObjectNode w = array.addObject();
             w.put("start", e.window().startText()).put("end", e.window().endText()).put("attempt", e.attempt()).put("backfill", e.backfill());
             e.errorId().ifPresent(id -> w.put("error_id", id));
+        }
+        var keys = o.putArray("failed_keys");
+        for (KeyStatus k : failedKeys) {
+            ObjectNode key = keys.addObject().put("key", k.key()).put("reason", k.reason().orElse("")).put("attempts", k.attempts());
+            k.errorId().ifPresent(id -> key.put("error_id", id));
+            k.window().ifPresent(w -> key.put("window_start", w.startText()).put("window_end", w.endText()));
         }
         System.out.println(o);
     }
