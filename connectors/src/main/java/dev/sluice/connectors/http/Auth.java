@@ -89,7 +89,15 @@ sealed interface Auth {
             case Basic b -> List.of(b.password(), basic(b.username(), b.password().value()));
             case StaticCookie c -> List.of(c.value());
             case CookieLogin l -> l.bodyValues();
-            case OAuth2 o -> List.of(o.clientSecret(), basic(HttpConnection.encode(o.clientId()), HttpConnection.encode(o.clientSecret().value())));
+            case OAuth2 o -> {
+                var out = new java.util.ArrayList<>(List.of(o.clientSecret(),
+                        basic(HttpConnection.encode(o.clientId()), HttpConnection.encode(o.clientSecret().value()))));
+                o.extra().forEach((k, v) -> {
+                    if (HttpConnectionBinding.looksSecret(k)) // such as a client_assertion
+                        out.add(new Secret(v));
+                });
+                yield out;
+            }
         };
     }
 

@@ -4,8 +4,6 @@ import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,6 +13,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,18 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  * session fetched on first use, shared by every call, fetched by one thread at a time, and dropped on a 401.
  */
 final class Credentials {
-    /** How credentials are fetched: with the connection's client, timeouts and body cap, but without its retry. */
-    interface Exchanger {
-        HttpRequest.Builder request(URI uri);
-
-        Received exchange(HttpRequest request) throws Transient;
-
-        URI resolve(String pathOrUrl);
-
-        /** The URL as messages show it. */
-        String shown(URI uri);
-    }
-
     /** The headers that prove who we are, as fetched at one moment. */
     static final class Grant {
         private final Map<String, String> headers;
@@ -68,16 +55,24 @@ final class Credentials {
     private final Redaction redaction;
     private final Counters counters;
     private final Exchanger exchanger;
+    private final Function<String, URI> resolve;
     private final Duration lockWait;
     private final ReentrantLock fetching = new ReentrantLock();
     private final AtomicReference<Grant> current = new AtomicReference<>();
 
-    Credentials(String connection, Auth auth, Redaction redaction, Counters counters, Exchanger exchanger, Duration lockWait) {
+    /**
+     * @param exchanger sends the token and login requests: with the connection's client, timeouts and body
+     *     cap, but not through its retry, rate limit or circuit breaker
+     * @param resolve how the login path becomes a URL
+     */
+    Credentials(String connection, Auth auth, Redaction redaction, Counters counters, Exchanger exchanger, Function<String, URI> resolve,
+                Duration lockWait) {
         this.connection = connection;
         this.auth = auth;
         this.redaction = redaction;
         this.counters = counters;
         this.exchanger = exchanger;
+        this.resolve = resolve;
         this.lockWait = lockWait;
         if (!renewable())
             current.set(new Grant(fixedHeaders(), System.nanoTime() + NEVER));
@@ -162,8 +157,8 @@ final class Credentials {
         if (o.clientAuth() == Auth.ClientAuth.BASIC) // RFC 6749 2.3.1: both parts form-encoded before base64
             request.header("Authorization", "Basic " + Auth.basic(HttpConnection.encode(o.clientId()), HttpConnection.encode(o.clientSecret().value())).value());
         counters.tokenFetches.increment();
-        Received r = exchanger.exchange(request.build());
-        String where = "connection '" + connection + "': the token endpoint " + exchanger.shown(o.tokenUrl());
+        String where = "connection '" + connection + "': the token endpoint " + redaction.shown(o.tokenUrl());
+        Received r = exchanger.exchange(request.build(), "auth", "POST " + redaction.shown(o.tokenUrl()));
         if (!r.ok())
             throw new SluiceException(ErrorCode.SOURCE_AUTH_FAILED, where + " answered " + r.status() + " for client '" + o.clientId() + "' ("
                     + redaction.excerpt(r.body()) + "); check auth.client_id, auth.client_secret and auth.scopes of connections." + connection);
@@ -190,14 +185,14 @@ final class Credentials {
     }
 
     private Grant login(Auth.CookieLogin l) throws Transient {
-        URI uri = exchanger.resolve(l.path());
+        URI uri = resolve.apply(l.path());
         var request = exchanger.request(uri).method(l.method(), l.body()
                 .map(b -> BodyPublishers.ofString(b.value())).orElse(BodyPublishers.noBody()));
         if (l.body().isPresent())
             request.header("Content-Type", "application/json");
         counters.logins.increment();
-        Received r = exchanger.exchange(request.build());
-        String where = "connection '" + connection + "': the login " + l.method() + " " + exchanger.shown(uri);
+        String where = "connection '" + connection + "': the login " + l.method() + " " + redaction.shown(uri);
+        Received r = exchanger.exchange(request.build(), "auth", l.method() + " " + redaction.shown(uri));
         if (!r.ok())
             throw new SluiceException(ErrorCode.SOURCE_AUTH_FAILED, where + " answered " + r.status() + " (" + redaction.excerpt(r.body())
                     + "); check auth.login of connections." + connection);

@@ -17,36 +17,22 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.event.RetryOnRetryEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,22 +66,13 @@ public final class HttpConnection implements AutoCloseable {
     private volatile Session session;
 
     /** What exists while the connection is open. */
-    private record Session(HttpClient client, ExecutorService executor, Credentials credentials) {
-        void close() {
-            client.shutdownNow();
-            try {
-                client.awaitTermination(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            executor.shutdownNow();
-        }
+    private record Session(Exchanger exchanger, Credentials credentials) {
     }
 
     HttpConnection(String name, HttpConnectionConfig config) {
         this.name = requireNonNull(name, "name is null");
         this.config = requireNonNull(config, "config is null");
-        this.redaction = new Redaction(config.auth().secrets(), Credentials.queryKeyName(config.auth()));
+        this.redaction = new Redaction(config.auth().secrets(), Credentials.queryKeyName(config.auth()), origin(config.baseUrl()));
         config.headers().forEach((header, value) -> {
             if (HttpConnectionBinding.looksSecret(header))
                 redaction.add(value);
@@ -177,7 +154,7 @@ public final class HttpConnection implements AutoCloseable {
                 return;
             Session s = session;
             session = null;
-            s.close();
+            s.exchanger().close();
         } finally {
             lifecycle.unlock();
         }
@@ -199,7 +176,7 @@ public final class HttpConnection implements AutoCloseable {
             throw new IllegalStateException("connection '" + name + "' is not open; open() it before send()");
         counters.calls.increment();
         URI uri = withQuery(resolve(call.pathOrUrl()), call.query());
-        var sending = new Sending(call, uri, s, call.method().toUpperCase(Locale.ROOT) + " " + shown(uri));
+        var sending = new Sending(call, uri, s, call.method().toUpperCase(Locale.ROOT) + " " + redaction.shown(uri));
         if (!mayFollow(uri))
             throw new SluiceException(ErrorCode.SOURCE_REJECTED, sending.where() + " is not sent: it is on another origin than base_url "
                     + config.baseUrl() + "; to follow it, add " + origin(uri) + " to connections." + name + ".allow_origins");
@@ -303,6 +280,8 @@ public final class HttpConnection implements AutoCloseable {
         try {
             return retry.executeCallable(() -> once(s));
         } catch (Transient t) {
+            if (Thread.currentThread().isInterrupted()) // the retry's wait was interrupted: it gives back the last failure
+                throw new SluiceException(ErrorCode.RUN_INTERRUPTED, s.where() + " was interrupted while waiting to retry", t.getCause());
             throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, s.where() + " " + t.reason() + " on " + s.attempt() + "; " + NOT_COMMITTED,
                     t.getCause());
         } catch (SluiceException e) {
@@ -343,26 +322,33 @@ public final class HttpConnection implements AutoCloseable {
         throw Transient.status(r.status(), redaction.excerpt(r.body()), after);
     }
 
-    /** One HTTP request behind the circuit breaker, the rate limit and the concurrency limit, in that order. */
+    /**
+     * One HTTP request behind the circuit breaker, the concurrency limit and the rate limit, in that order.
+     * The rate permit comes last so that the request leaves the moment it is granted: a permit taken before
+     * waiting for a concurrency slot would let calls that waited for slots leave together, in a burst.
+     */
     private Received guarded(Sending s) throws Transient {
         if (breaker.isPresent() && !breaker.get().tryAcquirePermission())
             throw circuitOpen(s, breaker.get());
         long start = System.nanoTime();
         boolean recorded = false;
         try {
-            rateLimiter.ifPresent(limiter -> {
-                if (!limiter.acquirePermission())
-                    throw waitedTooLong(s, "a permit of rate_limit " + config.rateLimit().orElseThrow(), "raise rate_limit");
-            });
             if (!enterBulkhead())
                 throw waitedTooLong(s, "one of " + config.concurrency() + " concurrency slots", "raise concurrency");
             Received r;
-            counters.started();
             try {
+                rateLimiter.ifPresent(limiter -> {
+                    if (!limiter.acquirePermission())
+                        throw waitedTooLong(s, "a permit of rate_limit " + config.rateLimit().orElseThrow(), "raise rate_limit");
+                });
                 s.grant = s.session.credentials().grant();
-                r = exchange(s.session.client(), request(s), s.call.label(), s.request);
+                counters.started();
+                try {
+                    r = s.session.exchanger().exchange(request(s), s.call.label(), s.request);
+                } finally {
+                    counters.ended();
+                }
             } finally {
-                counters.ended();
                 bulkhead.onComplete();
             }
             recorded = true;
@@ -395,8 +381,8 @@ public final class HttpConnection implements AutoCloseable {
     private SluiceException waitedTooLong(Sending s, String what, String fix) {
         if (Thread.currentThread().isInterrupted())
             return new SluiceException(ErrorCode.RUN_INTERRUPTED, s.where() + " was interrupted while waiting for " + what);
-        return new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, s.where() + " waited " + HttpConnectionConfig.show(SLOT_WAIT) + " for "
-                + what + " and gave up; " + NOT_COMMITTED + "; if calls are this slow, " + fix + " of connections." + name
+        return new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, s.where() + " could not get " + what + " within "
+                + HttpConnectionConfig.show(SLOT_WAIT) + "; " + NOT_COMMITTED + "; " + fix + " of connections." + name
                 + " or send fewer calls at once");
     }
 
@@ -412,7 +398,7 @@ public final class HttpConnection implements AutoCloseable {
     private HttpRequest request(Sending s) {
         URI uri = s.session.credentials().withQueryKey(s.uri);
         try {
-            HttpRequest.Builder b = newRequest(uri);
+            HttpRequest.Builder b = s.session.exchanger().request(uri);
             config.headers().forEach(b::setHeader);
             s.call.headers().forEach(b::setHeader);
             s.grant.headers().forEach(b::setHeader);
@@ -429,86 +415,6 @@ public final class HttpConnection implements AutoCloseable {
         } catch (IllegalArgumentException e) { // a header the JDK does not let callers set, such as Host
             throw new SluiceException(ErrorCode.CONFIG_INVALID, s.where() + " cannot be sent: " + redaction.scrub(e.getMessage()));
         }
-    }
-
-    private HttpRequest.Builder newRequest(URI uri) {
-        var b = HttpRequest.newBuilder(uri).timeout(config.timeouts().read());
-        if (uri.getScheme().equalsIgnoreCase("http"))
-            b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP servers
-        return b;
-    }
-
-    /**
-     * One HTTP exchange with every timeout: connect (the client), read (the request timeout until the
-     * headers, then the time since the last part of the body) and total (the whole exchange, body included).
-     */
-    private Received exchange(HttpClient client, HttpRequest request, String label, String what) throws Transient {
-        var body = new AtomicReference<CappedBody>();
-        long cap = config.maxBody().bytes();
-        long started = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> {
-            var b = new CappedBody(cap, info.headers().firstValueAsLong("content-length").orElse(-1));
-            body.set(b);
-            return b;
-        });
-        long read = config.timeouts().read().toNanos();
-        long deadline = started + config.timeouts().total().toNanos();
-        try {
-            while (true) {
-                long now = System.nanoTime();
-                CappedBody b = body.get();
-                long stalledUntil = (b == null ? started : b.lastProgress()) + read;
-                if (now - deadline >= 0)
-                    throw cancelled(future, Transient.timeout(config.timeouts().total(), "total timeout"));
-                if (now - stalledUntil >= 0)
-                    throw cancelled(future, Transient.timeout(config.timeouts().read(), "read timeout"));
-                try {
-                    HttpResponse<byte[]> r = future.get(Math.min(deadline, stalledUntil) - now, TimeUnit.NANOSECONDS);
-                    return new Received(r.statusCode(), r.uri(), r.headers(), r.body());
-                } catch (TimeoutException e) {
-                    // look again: body data may have arrived in the meantime
-                }
-            }
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), label, what, request.uri());
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new SluiceException(ErrorCode.RUN_INTERRUPTED, "connection '" + name + "', " + label + ": " + what + " was interrupted");
-        }
-    }
-
-    private static Transient cancelled(CompletableFuture<?> future, Transient t) {
-        future.cancel(true); // closes the exchange, so the server's slow body stops here
-        return t;
-    }
-
-    private Transient failure(Throwable cause, String label, String what, URI uri) {
-        String where = "connection '" + name + "', " + label + ": ";
-        if (find(cause, CappedBody.TooLarge.class) != null)
-            throw new SluiceException(ErrorCode.SOURCE_INVALID_DATA, where + "the response of " + what + " is larger than max_body "
-                    + config.maxBody() + "; raise connections." + name + ".max_body or ask for smaller pages");
-        if (find(cause, HttpConnectTimeoutException.class) != null)
-            return Transient.timeout(config.timeouts().connect(), "connect timeout");
-        if (find(cause, HttpTimeoutException.class) != null)
-            return Transient.timeout(config.timeouts().read(), "read timeout");
-        SSLHandshakeException tls = find(cause, SSLHandshakeException.class);
-        if (tls != null)
-            throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, where + what + " failed: the TLS handshake with " + origin(uri)
-                    + " failed (" + redaction.scrub(tls.getMessage()) + "); if its certificate comes from a private CA, set tls.ca_file of connections."
-                    + name + " to that CA's PEM file", tls);
-        IOException io = find(cause, IOException.class);
-        if (io != null)
-            return Transient.io(io, redaction.scrub(io.getMessage()));
-        throw new SluiceException(ErrorCode.INTERNAL, where + what + " failed: " + cause.getClass().getSimpleName()
-                + ": " + redaction.scrub(cause.getMessage()), cause);
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause())
-            if (type.isInstance(c))
-                return type.cast(c);
-        return null;
     }
 
     private HttpAnswer answer(Sending s, Received r) {
@@ -534,49 +440,9 @@ public final class HttpConnection implements AutoCloseable {
     }
 
     private Session newSession() {
-        SSLContext ssl;
-        try {
-            ssl = TrustedCertificates.context(config.caFile());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new SluiceException(ErrorCode.CONFIG_INVALID, "connection '" + name + "': cannot use tls.ca_file "
-                    + config.caFile().map(Object::toString).orElse("") + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "); it must be a readable PEM file of CA certificates", e);
-        }
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(config.timeouts().connect())
-                .followRedirects(HttpClient.Redirect.NEVER) // a redirect could carry our credentials to another origin
-                .sslContext(ssl)
-                .executor(executor)
-                .build();
-        var exchanger = new Credentials.Exchanger() {
-            @Override
-            public HttpRequest.Builder request(URI uri) {
-                return newRequest(uri);
-            }
-
-            @Override
-            public Received exchange(HttpRequest request) throws Transient {
-                return HttpConnection.this.exchange(client, request, "auth", request.method() + " " + shown(request.uri()));
-            }
-
-            @Override
-            public URI resolve(String pathOrUrl) {
-                return HttpConnection.this.resolve(pathOrUrl);
-            }
-
-            @Override
-            public String shown(URI uri) {
-                return HttpConnection.this.shown(uri);
-            }
-        };
+        var exchanger = new Exchanger(name, config, redaction);
         Duration lockWait = config.timeouts().total().plus(config.timeouts().connect()).multipliedBy(2);
-        return new Session(client, executor, new Credentials(name, config.auth(), redaction, counters, exchanger, lockWait));
-    }
-
-    /** A URL as messages show it: path and query on the connection's own origin, whole elsewhere; secrets masked. */
-    private String shown(URI uri) {
-        return origin(uri).equals(origin(config.baseUrl())) ? redaction.pathAndQuery(uri) : redaction.url(uri);
+        return new Session(exchanger, new Credentials(name, config.auth(), redaction, counters, exchanger, this::resolve, lockWait));
     }
 
     private static URI withQuery(URI uri, Map<String, String> query) {
@@ -610,27 +476,20 @@ public final class HttpConnection implements AutoCloseable {
             while (authorityEnd < text.length() && "/?#".indexOf(text.charAt(authorityEnd)) < 0)
                 authorityEnd++;
         }
-        var out = new ByteArrayOutputStream();
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        int charIndex = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            int c = bytes[i] & 0xff;
-            boolean inAuthority = charIndex < authorityEnd;
-            boolean escape = c == '%' && i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2]);
-            boolean keep = c < 0x80 && c > 0x20 && (Character.isLetterOrDigit(c) || "-._~:/?#@!$&'()*+,;=".indexOf(c) >= 0
-                    || escape || (inAuthority && (c == '[' || c == ']')));
+        var out = new StringBuilder();
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int c = text.codePointAt(i);
+            boolean escape = c == '%' && i + 2 < text.length() && Character.digit(text.charAt(i + 1), 16) >= 0
+                    && Character.digit(text.charAt(i + 2), 16) >= 0;
+            boolean keep = c > 0x20 && c < 0x7f && (Character.isLetterOrDigit(c) || "-._~:/?#@!$&'()*+,;=".indexOf(c) >= 0
+                    || escape || (i < authorityEnd && (c == '[' || c == ']')));
             if (keep)
-                out.write(c);
+                out.appendCodePoint(c);
             else
-                out.writeBytes(String.format("%%%02X", c).getBytes(StandardCharsets.US_ASCII));
-            if ((c & 0xC0) != 0x80) // count characters, not UTF-8 continuation bytes
-                charIndex++;
+                for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8))
+                    out.append('%').append(String.format("%02X", b & 0xff));
         }
-        return out.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static boolean isHex(byte b) {
-        return Character.digit(b, 16) >= 0;
+        return out.toString();
     }
 
     private static String nonEmpty(String path) {

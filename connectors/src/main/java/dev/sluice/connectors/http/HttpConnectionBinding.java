@@ -69,7 +69,7 @@ final class HttpConnectionBinding {
     static boolean looksSecret(String header) {
         String h = header.toLowerCase(Locale.ROOT);
         return h.contains("auth") || h.contains("token") || h.contains("key") || h.contains("secret") || h.contains("cookie")
-                || h.contains("session") || h.contains("password") || h.contains("signature");
+                || h.contains("session") || h.contains("password") || h.contains("signature") || h.contains("assertion");
     }
 
     private static URI baseUrl(ConfigObject c) {

@@ -24,11 +24,16 @@ final class Redaction {
 
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
     private final Optional<String> queryKey;
+    private final String origin;
 
-    /** @param queryKey the name of a query parameter whose value is a secret (an API key in the query) */
-    Redaction(List<Secret> secrets, Optional<String> queryKey) {
+    /**
+     * @param queryKey the name of a query parameter whose value is a secret (an API key in the query)
+     * @param origin the connection's own origin, whose URLs are shown as path and query alone
+     */
+    Redaction(List<Secret> secrets, Optional<String> queryKey, String origin) {
         secrets.forEach(this::add);
         this.queryKey = queryKey;
+        this.origin = origin;
     }
 
     void add(Secret secret) {
@@ -59,8 +64,10 @@ final class Redaction {
         return scrub(maskQueryKey(uri.toString()));
     }
 
-    /** The path and query of {@code uri} alone, for a URL on the connection's own origin. */
-    String pathAndQuery(URI uri) {
+    /** A URL as messages show it: path and query alone on the connection's own origin, whole elsewhere; secrets masked. */
+    String shown(URI uri) {
+        if (!HttpConnection.origin(uri).equals(origin))
+            return url(uri);
         String s = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         return scrub(maskQueryKey(s));
