@@ -64,6 +64,10 @@ public final class HttpParseBench {
     private static final int PAGE = 1000;
     private static final int REPEATS = 5;
     private static final JsonMapper PLAIN = JsonMapper.builder().build();
+    private static final String BASELINE = "baseline: Jackson + FastCSV";
+    private static final String SLUICE = "sluice, in memory: source parsing + csv sink";
+    private static final String BASELINE_HTTP = "baseline over HTTP: JDK HttpClient + baseline";
+    private static final String PIPELINE = "sluice pipeline over HTTP: runner, http, csv";
     private static final TimeWindow WINDOW = new TimeWindow(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-01-02T00:00:00Z"));
 
     public static void main(String[] args) throws Exception {
@@ -78,10 +82,10 @@ public final class HttpParseBench {
         Path scratch = Files.createTempDirectory("sluice-bench-parse-");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var measures = new LinkedHashMap<String, Measure>();
-        measures.put("baseline: Jackson + FastCSV", () -> baseline(pages::get, count, scratch.resolve("baseline.csv")));
-        measures.put("sluice, in memory: source parsing + csv sink", () -> sluice(pages, scratch.resolve("sluice")));
-        measures.put("baseline over HTTP: JDK HttpClient + baseline", () -> overHttp(client, base, count, scratch.resolve("baseline.csv")));
-        measures.put("sluice pipeline over HTTP: runner, http, csv", () -> pipeline(base));
+        measures.put(BASELINE, () -> baseline(pages::get, count, scratch.resolve("baseline.csv")));
+        measures.put(SLUICE, () -> sluice(pages, scratch.resolve("sluice")));
+        measures.put(BASELINE_HTTP, () -> overHttp(client, base, count, scratch.resolve("baseline.csv")));
+        measures.put(PIPELINE, () -> pipeline(base));
         var seconds = new LinkedHashMap<String, double[]>();
         measures.keySet().forEach(k -> seconds.put(k, new double[REPEATS]));
         try {
@@ -109,9 +113,8 @@ public final class HttpParseBench {
             System.out.printf("%-48s %,9.0f records/s (median of %d; %.3f to %.3f s a pass)%n", e.getKey() + ":", e.getValue(), REPEATS,
                     s[0], s[s.length - 1]);
         }
-        var r = new ArrayList<>(rate.values());
         System.out.printf("  => sluice in memory is %.0f%% of its baseline; the sluice pipeline over HTTP is %.0f%% of its baseline (goal: >= 50%%)%n",
-                100 * r.get(1) / r.get(0), 100 * r.get(3) / r.get(2));
+                100 * rate.get(SLUICE) / rate.get(BASELINE), 100 * rate.get(PIPELINE) / rate.get(BASELINE_HTTP));
     }
 
     private interface Measure {
