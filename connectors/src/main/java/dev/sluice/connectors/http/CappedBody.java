@@ -1,8 +1,8 @@
 package dev.sluice.connectors.http;
 
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +24,10 @@ final class CappedBody implements BodySubscriber<byte[]> {
     private final long cap;
     private final boolean declaredTooLarge;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    // Sized from Content-Length when the server gives one, so a page is copied once, straight from
+    // the client's buffers; grown by doubling otherwise.
+    private byte[] bytes;
+    private int count;
     private volatile long lastProgress;
     private Flow.Subscription subscription;
 
@@ -36,6 +39,7 @@ final class CappedBody implements BodySubscriber<byte[]> {
     CappedBody(long cap, long declaredLength) {
         this.cap = cap;
         this.declaredTooLarge = declaredLength > cap;
+        this.bytes = new byte[declaredLength >= 0 && !declaredTooLarge ? (int) declaredLength : 8192];
         this.lastProgress = System.nanoTime();
     }
 
@@ -61,14 +65,16 @@ final class CappedBody implements BodySubscriber<byte[]> {
             return;
         lastProgress = System.nanoTime();
         for (ByteBuffer b : items) {
-            if (bytes.size() + (long) b.remaining() > cap) {
+            int n = b.remaining();
+            if (count + (long) n > cap) {
                 subscription.cancel();
                 result.completeExceptionally(new TooLarge());
                 return;
             }
-            byte[] chunk = new byte[b.remaining()];
-            b.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
+            if (count + n > bytes.length)
+                bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max((long) bytes.length * 2, (long) count + n), Integer.MAX_VALUE - 8));
+            b.get(bytes, count, n);
+            count += n;
         }
     }
 
@@ -79,7 +85,7 @@ final class CappedBody implements BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        result.complete(bytes.toByteArray());
+        result.complete(count == bytes.length ? bytes : Arrays.copyOf(bytes, count));
     }
 
     @Override

@@ -74,6 +74,7 @@ final class HttpSource implements Source {
 
     @Override
     public Page read(Window window, Optional<String> after) {
+        // The first page of a window starts afresh, also when an earlier attempt of it failed half-way.
         Progress p = after.isEmpty() ? new Progress() : progress.computeIfAbsent(window, w -> new Progress());
         if (after.isEmpty())
             progress.put(window, p);

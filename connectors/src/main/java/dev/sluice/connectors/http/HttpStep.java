@@ -138,7 +138,7 @@ final class HttpStep implements Step {
         Optional<String> k = key.map(t -> t.render(scope, time, false));
         long empty = 0;
         var failures = new ArrayList<String>();
-        ErrorCode code = ErrorCode.STEP_FAILED;
+        ErrorCode failedWith = null; // the code of the last request that failed, rather than answered empty
         for (int i = 0; i < attempts.size(); i++) {
             Attempt a = attempts.get(i);
             Answer answer = answer(a, scope);
@@ -148,7 +148,7 @@ final class HttpStep implements Step {
                 if (answer.failure.code() == ErrorCode.SOURCE_AUTH_FAILED)
                     throw answer.failure; // wrong credentials fail every record alike: no point going on
                 failures.add(a.name + ": " + answer.failure.getMessage());
-                code = answer.failure.code();
+                failedWith = answer.failure.code();
                 continue;
             }
             if (answer.values.isEmpty()) {
@@ -157,18 +157,18 @@ final class HttpStep implements Step {
             }
             return new Outcome(merged(record, answer.values), k.map(x -> KeyResult.succeeded(x, a.name)), empty, false);
         }
-        boolean allEmpty = failures.stream().allMatch(f -> f.endsWith(": returned empty"));
+        boolean allEmpty = failedWith == null;
         String reason = allEmpty ? (attempts.size() == 1 ? "the request returned empty" : "all requests returned empty")
                 : String.join("; ", failures);
         if (allEmpty && onEmpty == OnEmpty.KEEP)
             return new Outcome(merged(record, List.of()), k.map(x -> KeyResult.succeeded(x, "none (kept without an answer)")), empty, false);
         String who = k.map(x -> "key '" + x + "'").orElse("a record");
         if (onFailure == OnFailure.FAIL_WINDOW)
-            throw new SluiceException(allEmpty ? ErrorCode.STEP_FAILED : code, "step '" + name + "' for " + who + " in window " + window + ": " + reason
+            throw new SluiceException(allEmpty ? ErrorCode.STEP_FAILED : failedWith, "step '" + name + "' for " + who + " in window " + window + ": " + reason
                     + "; the window was not committed (set on_failure: record_key to record such keys as failed and go on)");
         log.atWarn().addKeyValue("step", name).addKeyValue("key", k.orElse("")).addKeyValue("window", window.toString())
                 .log("dependent request failed for {}: {}", who, reason);
-        ErrorCode keyCode = allEmpty ? ErrorCode.STEP_FAILED : code;
+        ErrorCode keyCode = allEmpty ? ErrorCode.STEP_FAILED : failedWith;
         return new Outcome(List.of(), k.map(x -> KeyResult.failed(x, reason, keyCode)), empty, true);
     }
 

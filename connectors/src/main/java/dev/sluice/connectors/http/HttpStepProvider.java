@@ -17,8 +17,7 @@ public final class HttpStepProvider implements StepProvider {
     }
 
     @Override
-    public Step bind(ConfigObject config) {
-        String name = config.string("name").orElse("http");
+    public Step bind(String name, ConfigObject config) {
         Optional<HttpConnection> connection = config.connection("connection", HttpConnection.class, HttpConnection::bind);
         if (!config.has("connection"))
             config.problem("missing required key 'connection': the name of an entry under connections:, e.g. connection: api");

@@ -92,6 +92,19 @@ class HttpStepTest {
             """;
 
     @Test
+    void an_unnamed_step_nests_its_answer_under_the_name_its_key_status_uses() throws Exception {
+        var s = step("""
+                key: "{{ record.id }}"
+                request: {path: "/details/{{ record.id }}"}
+                records: $.data[*]
+                """);
+
+        StepResult result = s.apply(WINDOW, records(1));
+
+        assertThat(result.records().getFirst().data().get("http-1").get("source").asString()).isEqualTo("primary");
+    }
+
+    @Test
     void the_fallback_answers_where_the_primary_request_is_empty() throws Exception {
         var s = step(DETAILS_WITH_FALLBACK);
 

@@ -184,7 +184,7 @@ public final class ConfigLoader {
                 item.problem("type", "unknown step type '" + type + "'; available: " + (available.isEmpty() ? "none" : available));
                 item.keys();
             }
-            Step step = provider == null ? null : provider.bind(item);
+            Step step = provider == null ? null : provider.bind(name, item);
             item.finish();
             if (step == null)
                 ok = false;

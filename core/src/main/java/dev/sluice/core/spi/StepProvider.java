@@ -10,5 +10,9 @@ public interface StepProvider {
     /** The value of {@code type} that selects this provider. */
     String type();
 
-    Step bind(ConfigObject config);
+    /**
+     * Binds one step. {@code name} is the step's name as the runner uses it in messages and key
+     * status: the item's {@code name:}, or {@code TYPE-N} by default.
+     */
+    Step bind(String name, ConfigObject config);
 }
