@@ -265,6 +265,8 @@ public final class Runner {
                         throw new SluiceException(ErrorCode.SOURCE_INVALID_DATA, "the " + pipeline.sourceType() + " source returned the page position '"
                                 + after.get() + "' twice in window " + w + "; stopped instead of reading the same pages forever");
                 } while (after.isPresent());
+                for (PipelineStep step : pipeline.steps())
+                    commitStep(step, w);
                 commit(writer, w);
             } catch (IOException e) {
                 throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed closing window " + w + ": " + e.getMessage(), e);
@@ -286,6 +288,8 @@ public final class Runner {
             return new WindowOutcome(w, counts, null);
         } catch (RuntimeException e) {
             SluiceException error = SluiceException.wrap(e, ErrorCode.INTERNAL);
+            for (PipelineStep step : pipeline.steps())
+                step.step().discard(w);
             var counts = new Counts(read, 0, rejected, empty);
             try {
                 recordKeys(run, entry, keys, true);
@@ -317,6 +321,15 @@ public final class Runner {
             return step.step().apply(w, records);
         } catch (IOException e) {
             throw new SluiceException(ErrorCode.STEP_FAILED, "step '" + step.name() + "' failed in window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void commitStep(PipelineStep step, Window w) {
+        try {
+            step.step().commit(w);
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.STEP_FAILED, "step '" + step.name() + "' could not commit what it staged for window "
+                    + w + ": " + e.getMessage(), e);
         }
     }
 

@@ -22,6 +22,19 @@ public interface Step extends AutoCloseable {
      */
     StepResult apply(Window window, List<DataRecord> records) throws IOException;
 
+    /**
+     * Makes durable what the step staged for {@code window} besides its records (dead letters, for
+     * example), replacing what an earlier attempt of the same window left. The runner calls it once
+     * every page of the window went through, before the sink commits; a failure fails the window.
+     * Re-running a window calls it again, so it must be idempotent per window.
+     */
+    default void commit(Window window) throws IOException {
+    }
+
+    /** Drops what was staged for {@code window}, which failed or was stopped. Never throws. */
+    default void discard(Window window) {
+    }
+
     @Override
     void close() throws IOException;
 }
