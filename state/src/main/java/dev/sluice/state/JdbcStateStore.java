@@ -17,6 +17,7 @@ import dev.sluice.core.state.RunKind;
 import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.state.RunStatus;
 import dev.sluice.core.state.RunTotals;
+import dev.sluice.core.state.SharedTransactions;
 import dev.sluice.core.state.StateStore;
 import dev.sluice.core.state.WindowStatus;
 import dev.sluice.core.window.CursorKind;
@@ -73,7 +74,7 @@ import tools.jackson.databind.json.JsonMapper;
  * can lose at most the last committed transactions, which only makes a window run again. Re-running a
  * window is idempotent, so an fsync per window would buy nothing.
  */
-public final class JdbcStateStore implements StateStore {
+public final class JdbcStateStore implements StateStore, SharedTransactions {
     private static final Logger log = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
@@ -114,6 +115,7 @@ public final class JdbcStateStore implements StateStore {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private Connection connection;
     private boolean closed;
+    private volatile String storeId;
 
     private JdbcStateStore(StateUrl url, Clock clock, Connector connector, Connection connection) {
         this.url = url;
@@ -473,6 +475,66 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public LedgerEntry markSucceeded(LedgerEntry entry, Counts counts, Optional<Position> newWatermark) {
+        checkSucceeded(entry, counts, newWatermark);
+        return write("mark window " + entry.window() + " of pipeline '" + entry.pipeline() + "' succeeded",
+                () -> succeed(this::bind, entry, counts, newWatermark));
+    }
+
+    @Override
+    public boolean keepsBooksIn(Connection other) throws SQLException {
+        requireNonNull(other, "other is null");
+        if (dialect != Dialect.POSTGRESQL)
+            return false;
+        String mine = storeId();
+        // to_regclass answers NULL rather than failing, so the caller's transaction stays usable.
+        try (Statement s = other.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('sluice_store') IS NOT NULL")) {
+            if (!rs.next() || !rs.getBoolean(1))
+                return false;
+        }
+        try (Statement s = other.createStatement(); ResultSet rs = s.executeQuery("SELECT store_id FROM sluice_store")) {
+            while (rs.next()) {
+                if (mine.equals(rs.getString(1)))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public LedgerEntry markSucceededWithin(Connection other, LedgerEntry entry, Counts counts, Optional<Position> newWatermark)
+            throws SQLException {
+        requireNonNull(other, "other is null");
+        checkSucceeded(entry, counts, newWatermark);
+        var opened = new ArrayList<PreparedStatement>();
+        try {
+            return succeed((sql, parameters) -> {
+                PreparedStatement ps = other.prepareStatement(sql);
+                opened.add(ps);
+                return bindAll(ps, parameters);
+            }, entry, counts, newWatermark);
+        } finally {
+            for (PreparedStatement ps : opened)
+                ps.close();
+        }
+    }
+
+    /** This store's identity (V3), read once. */
+    private String storeId() {
+        String id = storeId;
+        if (id == null) {
+            id = read("read the identity of the books", () -> {
+                try (ResultSet rs = bind("SELECT store_id FROM sluice_store").executeQuery()) {
+                    if (!rs.next())
+                        throw new SQLException("sluice_store has no row");
+                    return rs.getString(1);
+                }
+            });
+            storeId = id;
+        }
+        return id;
+    }
+
+    private static void checkSucceeded(LedgerEntry entry, Counts counts, Optional<Position> newWatermark) {
         requireNonNull(entry, "entry is null");
         requireNonNull(counts, "counts is null");
         requireNonNull(newWatermark, "newWatermark is null");
@@ -481,29 +543,35 @@ public final class JdbcStateStore implements StateStore {
                 throw new IllegalArgumentException("a backfill window never moves the watermark: " + entry.window());
             requireComparable(position, entry.window().cursor());
         });
-        return write("mark window " + entry.window() + " of pipeline '" + entry.pipeline() + "' succeeded", () -> {
-            Instant now = now();
-            int updated = bind("UPDATE sluice_ledger SET status = 'succeeded', records_read = ?, records_written = ?, "
-                    + "records_rejected = ?, empty_answers = ?, error_id = NULL, finished_at = ? "
-                    + "WHERE id = ? AND attempt = ? AND status = 'running'", counts.read(), counts.written(),
-                    counts.rejected(), counts.emptyAnswers(), now, entry.id(), entry.attempt()).executeUpdate();
-            if (updated != 1)
-                throw noLongerRunning(entry, "the watermark was not moved");
-            if (newWatermark.isPresent()) {
-                Position p = newWatermark.get();
-                CursorKind kind = entry.window().cursor();
-                // Forward only: a window that finishes late (or twice) never takes the watermark back.
-                bind("INSERT INTO sluice_watermark (pipeline, cursor_kind, position_text, position_key, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (pipeline) DO UPDATE SET "
-                        + "cursor_kind = excluded.cursor_kind, position_text = excluded.position_text, "
-                        + "position_key = excluded.position_key, updated_at = excluded.updated_at "
-                        + "WHERE sluice_watermark.position_key < excluded.position_key",
-                        entry.pipeline().value(), kind.label(), p.text(), p.key(), now).executeUpdate();
-            }
-            return new LedgerEntry(entry.id(), entry.pipeline(), entry.window(), entry.backfill(),
-                    WindowStatus.SUCCEEDED, entry.attempt(), counts, entry.runId(), Optional.empty(),
-                    entry.startedAt(), Optional.of(now));
-        });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        PreparedStatement bind(String sql, Object... parameters) throws SQLException;
+    }
+
+    private LedgerEntry succeed(Binder binder, LedgerEntry entry, Counts counts, Optional<Position> newWatermark) throws SQLException {
+        Instant now = now();
+        int updated = binder.bind("UPDATE sluice_ledger SET status = 'succeeded', records_read = ?, records_written = ?, "
+                + "records_rejected = ?, empty_answers = ?, error_id = NULL, finished_at = ? "
+                + "WHERE id = ? AND attempt = ? AND status = 'running'", counts.read(), counts.written(),
+                counts.rejected(), counts.emptyAnswers(), now, entry.id(), entry.attempt()).executeUpdate();
+        if (updated != 1)
+            throw noLongerRunning(entry, "the watermark was not moved");
+        if (newWatermark.isPresent()) {
+            Position p = newWatermark.get();
+            CursorKind kind = entry.window().cursor();
+            // Forward only: a window that finishes late (or twice) never takes the watermark back.
+            binder.bind("INSERT INTO sluice_watermark (pipeline, cursor_kind, position_text, position_key, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (pipeline) DO UPDATE SET "
+                    + "cursor_kind = excluded.cursor_kind, position_text = excluded.position_text, "
+                    + "position_key = excluded.position_key, updated_at = excluded.updated_at "
+                    + "WHERE sluice_watermark.position_key < excluded.position_key",
+                    entry.pipeline().value(), kind.label(), p.text(), p.key(), now).executeUpdate();
+        }
+        return new LedgerEntry(entry.id(), entry.pipeline(), entry.window(), entry.backfill(),
+                WindowStatus.SUCCEEDED, entry.attempt(), counts, entry.runId(), Optional.empty(),
+                entry.startedAt(), Optional.of(now));
     }
 
     @Override
@@ -879,7 +947,10 @@ public final class JdbcStateStore implements StateStore {
 
     /** The cached statement for {@code sql}, with its parameters bound in order. */
     private PreparedStatement bind(String sql, Object... parameters) throws SQLException {
-        PreparedStatement ps = statement(sql);
+        return bindAll(statement(sql), parameters);
+    }
+
+    private PreparedStatement bindAll(PreparedStatement ps, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             int index = i + 1;
             switch (parameters[i]) {

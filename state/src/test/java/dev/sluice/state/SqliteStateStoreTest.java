@@ -108,12 +108,12 @@ class SqliteStateStoreTest extends StateStoreContractTest {
         store.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
             s.execute("INSERT INTO sluice_schema_history (installed_rank, version, description, type, script, "
-                    + "checksum, installed_by, execution_time, success) VALUES (99, '3', 'later', 'SQL', "
-                    + "'V3__later.sql', 0, 'test', 0, 1)");
+                    + "checksum, installed_by, execution_time, success) VALUES (99, '4', 'later', 'SQL', "
+                    + "'V4__later.sql', 0, 'test', 0, 1)");
         }
 
         assertFailsWith(ErrorCode.STATE_INCOMPATIBLE, () -> open(clock))
-                .hasMessageContaining("written by a newer Sluice (schema v3, this build knows v2); upgrade Sluice");
+                .hasMessageContaining("written by a newer Sluice (schema v4, this build knows v3); upgrade Sluice");
     }
 
     @Test

@@ -12,7 +12,12 @@ import dev.sluice.core.spi.SinkContext;
 import dev.sluice.core.spi.SourceContext;
 import dev.sluice.core.spi.StepContext;
 import dev.sluice.core.spi.StepResult;
+import dev.sluice.core.spi.TransactionalWriter;
 import dev.sluice.core.spi.WindowWriter;
+import dev.sluice.core.state.SharedTransactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
 import dev.sluice.core.config.PipelineConfig.PipelineStep;
 import dev.sluice.core.state.KeyStatus;
 import java.util.function.Predicate;
@@ -66,6 +71,7 @@ public final class Runner {
 
     private final PipelineConfig pipeline;
     private final StateStore store;
+    private final SharedTransactions shared; // null when the books are not kept in a SQL database a sink can write to
     private final Clock clock;
     private final RunListener listener;
     private final StopSignal stop;
@@ -75,6 +81,7 @@ public final class Runner {
     public Runner(PipelineConfig pipeline, StateStore store, Clock clock, RunListener listener, StopSignal stop, String holder) {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.store = requireNonNull(store, "store is null");
+        this.shared = store instanceof SharedTransactions s ? s : null;
         this.clock = requireNonNull(clock, "clock is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.stop = requireNonNull(stop, "stop is null");
@@ -160,7 +167,12 @@ public final class Runner {
             @Override public PipelineId pipeline() { return id; }
             @Override public Clock clock() { return clock; }
         };
-        SinkContext sinkContext = () -> id;
+        var sinkContext = new SinkContext() {
+            @Override public PipelineId pipeline() { return id; }
+            @Override public boolean keepsBooksIn(Connection connection) throws SQLException {
+                return shared != null && shared.keepsBooksIn(connection);
+            }
+        };
         var stepContext = new StepContext() {
             @Override public PipelineId pipeline() { return id; }
             @Override public Clock clock() { return clock; }
@@ -267,21 +279,28 @@ public final class Runner {
                 } while (after.isPresent());
                 for (PipelineStep step : pipeline.steps())
                     commitStep(step, w);
-                commit(writer, w);
+                var counts = new Counts(read, written, rejected, empty);
+                if (writer instanceof TransactionalWriter tw && sharesBooks(tw, w)) {
+                    // Exactly once: the rows and the ledger entry become durable in one database commit.
+                    recordKeys(run, entry, keys, false);
+                    succeed(entry, counts, chain, commitLock, moved -> {
+                        try {
+                            shared.markSucceededWithin(tw.transaction(), entry, counts, moved);
+                        } catch (SQLException e) {
+                            throw new SluiceException(ErrorCode.STATE_UNAVAILABLE, "cannot put window " + w
+                                    + " on the books in the sink's transaction: " + e.getMessage() + "; nothing was committed", e);
+                        }
+                        commit(writer, w);
+                    });
+                } else {
+                    commit(writer, w);
+                    recordKeys(run, entry, keys, false);
+                    succeed(entry, counts, chain, commitLock, moved -> store.markSucceeded(entry, counts, moved));
+                }
             } catch (IOException e) {
                 throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed closing window " + w + ": " + e.getMessage(), e);
             }
             var counts = new Counts(read, written, rejected, empty);
-            recordKeys(run, entry, keys, false);
-            commitLock.lock();
-            try {
-                // A snapshot's watermark is the instant it was taken, so that status shows how fresh the data is.
-                Optional<Position> moved = chain != null ? chain.done(w)
-                        : w.cursor() == CursorKind.NONE ? Optional.of(Position.endOf(w)) : Optional.empty();
-                store.markSucceeded(entry, counts, moved);
-            } finally {
-                commitLock.unlock();
-            }
             log.atInfo().addKeyValue("pipeline", id.value()).addKeyValue("run", run.runId()).addKeyValue("window", w.toString())
                     .addKeyValue("attempt", entry.attempt()).addKeyValue("records", written).log("window committed");
             listener.windowCommitted(w, counts);
@@ -321,6 +340,42 @@ public final class Runner {
             return step.step().apply(w, records);
         } catch (IOException e) {
             throw new SluiceException(ErrorCode.STEP_FAILED, "step '" + step.name() + "' failed in window " + w + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves the window onto the books with {@code commit}, which gets the new watermark (if any) while the
+     * commit lock is held, so that watermarks are written in order; undoes the move if the commit fails.
+     */
+    private void succeed(LedgerEntry entry, Counts counts, Chain chain, ReentrantLock commitLock, Consumer<Optional<Position>> commit) {
+        Window w = entry.window();
+        commitLock.lock();
+        try {
+            Chain.Mark mark = chain != null ? chain.mark() : null;
+            // A snapshot's watermark is the instant it was taken, so that status shows how fresh the data is.
+            Optional<Position> moved = chain != null ? chain.done(w)
+                    : w.cursor() == CursorKind.NONE ? Optional.of(Position.endOf(w)) : Optional.empty();
+            try {
+                commit.accept(moved);
+            } catch (RuntimeException e) {
+                if (mark != null)
+                    chain.restore(mark);
+                throw e;
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Whether the books are kept in the database of the writer's transaction. */
+    private boolean sharesBooks(TransactionalWriter writer, Window w) {
+        if (shared == null)
+            return false;
+        try {
+            return shared.keepsBooksIn(writer.transaction());
+        } catch (SQLException e) {
+            throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink cannot tell whether the books are kept "
+                    + "in its database (window " + w + "): " + e.getMessage(), e);
         }
     }
 
@@ -491,6 +546,19 @@ public final class Runner {
         Chain(Position base, Optional<Position> stored) {
             this.end = base;
             this.stored = stored;
+        }
+
+        /** Where the chain stands, to go back to if the commit that follows {@link #done} fails. */
+        record Mark(Position end, Map<Long, Window> pending) {}
+
+        Mark mark() {
+            return new Mark(end, Map.copyOf(pending));
+        }
+
+        void restore(Mark mark) {
+            end = mark.end();
+            pending.clear();
+            pending.putAll(mark.pending());
         }
 
         /** Adds a succeeded window; returns the new watermark if it moved past the stored one. */

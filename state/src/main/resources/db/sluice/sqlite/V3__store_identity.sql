@@ -1,0 +1,6 @@
+-- A random identity for these books, so that a sink writing to a database can tell whether the books are
+-- kept in that same database, and commit its rows and the ledger in one transaction.
+CREATE TABLE sluice_store (
+    store_id TEXT NOT NULL PRIMARY KEY
+);
+INSERT INTO sluice_store (store_id) VALUES (lower(hex(randomblob(16))));
