@@ -171,7 +171,9 @@ public final class JdbcConnection implements AutoCloseable {
         return switch (dialect) {
             case POSTGRESQL -> Map.of("connectTimeout", Long.toString(seconds), "loginTimeout", Long.toString(seconds),
                     "tcpKeepAlive", "true", "ApplicationName", "sluice");
+            // UTC sessions, so that TIMESTAMP columns (instants) are read and written as UTC whatever the server's zone.
             case MARIADB -> Map.of("connectTimeout", Long.toString(seconds * 1000), "tcpKeepAlive", "true",
+                    "sessionVariables", "time_zone='+00:00'",
                     // many rows in one round trip for batched inserts
                     "useBulkStmts", "true");
             default -> Map.of();

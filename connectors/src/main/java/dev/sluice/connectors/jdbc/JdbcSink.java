@@ -136,7 +136,7 @@ final class JdbcSink implements Sink {
                     if ("YES".equals(generated))
                         continue;
                     String col = rs.getString("COLUMN_NAME");
-                    found.putIfAbsent(col, new SinkColumn(col, SinkColumn.kindOf(rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")),
+                    found.putIfAbsent(col, new SinkColumn(col, SinkColumn.kindOf(connection.dialect(), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")),
                             rs.getString("TYPE_NAME")));
                 }
             }

@@ -8,8 +8,11 @@ record SinkColumn(String name, Kind kind, String typeName) {
     enum Kind { INTEGER, DECIMAL, FLOAT, BOOLEAN, TEXT, JSON, BINARY, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, UUID, OTHER }
 
     /** The kind of a column from its JDBC type and the database's own type name. */
-    static Kind kindOf(int jdbcType, String typeName) {
+    static Kind kindOf(SqlDialect dialect, int jdbcType, String typeName) {
         String t = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        // MariaDB's TIMESTAMP is an instant, shown in the session's zone (UTC on Sluice's connections); DATETIME is local.
+        if (dialect == SqlDialect.MARIADB && t.equals("timestamp"))
+            return Kind.TIMESTAMPTZ;
         if (t.equals("json") || t.equals("jsonb"))
             return Kind.JSON;
         if (t.equals("uuid"))
