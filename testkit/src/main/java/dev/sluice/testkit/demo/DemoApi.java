@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
@@ -50,6 +51,12 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * {@code id % 12 == 0}; {@code /optional/{id}} always 400; {@code /lots/{lot}} ({@code LOT-0000} to
  * {@code LOT-0096}) answers {@code {"lot", "product", "items": [{"step", "operation", "minutes"}, ...]}} with 2 to 4
  * items. Unknown paths are 404.
+ *
+ * <h2>Inbox</h2>
+ * {@code POST} or {@code PUT /inbox/{name}} with a JSON body keeps the payload (see {@link Inbox}: a repeated
+ * {@code Idempotency-Key} is acknowledged but not kept twice) and answers {@code {"received": true,
+ * "duplicate": bool}}; {@code GET /inbox/{name}} answers {@code {"payloads": [{"idempotency_key", "method",
+ * "received_at", "body"}]}}. A body that is not JSON is a 400.
  *
  * <h2>Authentication</h2>
  * One {@link AuthMode} for the whole server, with the constants below; missing or wrong credentials get 401 with
@@ -87,6 +94,7 @@ public final class DemoApi implements AutoCloseable {
     private final URI baseUri;
     private final FaultPlan faults = new FaultPlan();
     private final Tally tally = new Tally();
+    private final Inbox inbox = new Inbox();
     private final Access access;
     private final Listing listing;
     private final Optional<TokenBucket> bucket;
@@ -211,6 +219,8 @@ public final class DemoApi implements AutoCloseable {
                     return Response.error(405, path + " takes POST").withHeader("Allow", "POST");
                 return path.equals("/login") ? access.login(exchange) : access.token(exchange);
             }
+            if (path.startsWith("/inbox/") && path.length() > "/inbox/".length())
+                return inbox(exchange, path.substring("/inbox/".length()));
             if (!exchange.getRequestMethod().equals("GET"))
                 return Response.error(405, path + " takes GET").withHeader("Allow", "GET");
             return switch (path) {
@@ -226,6 +236,40 @@ public final class DemoApi implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Response.error(500, "the demo API failed: " + e);
         }
+    }
+
+    private Response inbox(HttpExchange exchange, String name) throws IOException {
+        var json = JsonNodeFactory.instance;
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET")) {
+            var list = json.arrayNode();
+            for (Inbox.Delivery d : inbox.deliveries(name)) {
+                var item = list.addObject();
+                item.put("idempotency_key", d.idempotencyKey().orElse(null));
+                item.put("method", d.method());
+                item.put("received_at", d.receivedAt().toString());
+                item.set("body", d.body());
+            }
+            return Response.json(200, json.objectNode().set("payloads", list));
+        }
+        if (!method.equals("POST") && !method.equals("PUT"))
+            return Response.error(405, "/inbox/" + name + " takes GET, POST or PUT").withHeader("Allow", "GET, POST, PUT");
+        JsonNode body;
+        try {
+            body = tools.jackson.databind.json.JsonMapper.shared().readTree(exchange.getRequestBody());
+        } catch (tools.jackson.core.JacksonException e) {
+            return Response.error(400, "the body is not JSON: " + e.getOriginalMessage());
+        }
+        if (body == null || body.isMissingNode())
+            return Response.error(400, "the body is empty; send a JSON document");
+        boolean duplicate = inbox.receive(new Inbox.Delivery(name, Optional.ofNullable(exchange.getRequestHeaders().getFirst("Idempotency-Key")),
+                method, body, Instant.now()));
+        return Response.json(200, json.objectNode().put("received", true).put("duplicate", duplicate));
+    }
+
+    /** Payloads posted to {@code /inbox/{name}}. */
+    public Inbox inbox() {
+        return inbox;
     }
 
     private Response lookup(String path) {
@@ -325,6 +369,7 @@ public final class DemoApi implements AutoCloseable {
         return switch (path.substring(0, slash)) {
             case "/details", "/details-fallback", "/optional" -> path.substring(0, slash) + "/{id}";
             case "/lots" -> "/lots/{lot}";
+            case "/inbox" -> "/inbox/{name}";
             default -> path;
         };
     }
