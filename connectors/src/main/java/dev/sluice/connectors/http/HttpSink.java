@@ -207,7 +207,15 @@ final class HttpSink implements Sink {
             int number = sent + 1;
             String key = key(pipelineName, window, number);
             Template.Scope scope = scope(number, staged, key);
-            BodyTemplate.Frame frame = config.body().render(scope, config.time());
+            BodyTemplate.Frame frame;
+            HttpCall rendered;
+            try {
+                frame = config.body().render(scope, config.time());
+                rendered = config.request().render(scope, config.time(), Map.of(), "sink");
+            } catch (SluiceException e) { // a variable this window does not have, such as window.last of a time window
+                throw new SluiceException(ErrorCode.CONFIG_INVALID, "pipeline '" + pipelineName + "': http sink cannot build request "
+                        + number + " of window " + window + ": " + e.getMessage() + "; change sink.request or sink.body", e);
+            }
             StreamedJson.Part records;
             if (config.mode() == Mode.BATCH) {
                 records = new StreamedJson.Bytes(memory.toByteArray());
@@ -223,7 +231,6 @@ final class HttpSink implements Sink {
                 records = new StreamedJson.Bytes(new byte[0]);
             }
             var body = new StreamedJson(List.of(new StreamedJson.Bytes(frame.before()), records, new StreamedJson.Bytes(frame.after())));
-            HttpCall rendered = config.request().render(scope, config.time(), Map.of(), "sink");
             var headers = new LinkedHashMap<>(rendered.headers());
             config.idempotencyHeader().ifPresent(h -> headers.put(h, key));
             HttpCall call = HttpCall.streamed(rendered.method(), rendered.pathOrUrl(), rendered.query(), headers, body, "sink");

@@ -206,6 +206,22 @@ class HttpSinkTest {
         assertThat(sent.get("last").asLong()).isEqualTo(100);
     }
 
+    @Test
+    void a_variable_the_window_does_not_have_fails_it_as_a_configuration_error() {
+        var s = sink("request: {path: /api/incidents}\nbody: {last: \"{{ window.last }}\", records: \"{{ records }}\"}");
+
+        SluiceException e = failure(() -> {
+            try (WindowWriter writer = s.begin(WINDOW)) {
+                write(writer, 1, 1);
+                writer.commit();
+            }
+        });
+
+        assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+        assertThat(e.getMessage()).contains("{{ window.last }}", "sink.request or sink.body");
+        assertThat(received()).isEmpty();
+    }
+
     // ---- window mode ----
 
     @Test
