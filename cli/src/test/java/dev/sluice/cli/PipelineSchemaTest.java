@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.databind.JsonNode;
@@ -51,6 +52,38 @@ class PipelineSchemaTest {
                 windows: {start: 2025-01-01T00:00:00Z}
                 source: {type: generate}
                 sink: {type: jsonl, path: out, columns: [a]}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+    }
+
+    @Test
+    void an_http_sink_is_valid_against_the_schema_and_loads(@TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z, size: 1h}
+                connections:
+                  incidents: {base_url: "https://incidents.example.com", rate_limit: 10/s}
+                source: {type: generate}
+                sink:
+                  type: http
+                  connection: incidents
+                  request: {method: POST, path: /api/incidents, headers: {X-Source: sluice}}
+                  mode: window
+                  on_empty: send
+                  idempotency_header: Idempotency-Key
+                  body: {window_start: "{{ window.start | iso }}", count: "{{ batch.count }}", records: "{{ records }}"}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isEmpty();
+        assertThat(ConfigLoader.standard().load(dir.resolve("incidents.yaml"), yaml).sinkType()).isEqualTo("http");
+    }
+
+    @Test
+    void the_schema_still_requires_the_folder_of_a_file_sink() {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl}
                 """;
 
         assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();

@@ -22,10 +22,12 @@ import tools.jackson.databind.JsonNode;
  * @param jsonBody sent as application/json when present
  * @param emptyStatuses statuses that mean "no data" for this call (seed 001's optional endpoints): answered
  *     at once, with {@link HttpAnswer#declaredEmpty()}, never retried and never a failure
- * @param label what the call is for, in messages and logs: "source", "step 'details'"
+ * @param label what the call is for, in messages and logs: "source", "step 'details'", "sink"
+ * @param streamedBody sent as application/json when present, read from its parts on each attempt: for bodies
+ *     too large to hold in memory; a call has this or {@code jsonBody}, not both
  */
 public record HttpCall(String method, String pathOrUrl, Map<String, String> query, Map<String, String> headers,
-                       Optional<JsonNode> jsonBody, Set<Integer> emptyStatuses, String label) {
+                       Optional<JsonNode> jsonBody, Set<Integer> emptyStatuses, String label, Optional<StreamedJson> streamedBody) {
     public HttpCall {
         requireNonNull(method, "method is null");
         if (!method.matches("[A-Za-z]+"))
@@ -36,6 +38,21 @@ public record HttpCall(String method, String pathOrUrl, Map<String, String> quer
         requireNonNull(jsonBody, "jsonBody is null");
         emptyStatuses = Set.copyOf(requireNonNull(emptyStatuses, "emptyStatuses is null"));
         requireNonNull(label, "label is null");
+        requireNonNull(streamedBody, "streamedBody is null");
+        if (jsonBody.isPresent() && streamedBody.isPresent())
+            throw new IllegalArgumentException("a call has a JSON body or a streamed body, not both");
+    }
+
+    /** A call with a JSON tree as its body, or none. */
+    public HttpCall(String method, String pathOrUrl, Map<String, String> query, Map<String, String> headers,
+                    Optional<JsonNode> jsonBody, Set<Integer> emptyStatuses, String label) {
+        this(method, pathOrUrl, query, headers, jsonBody, emptyStatuses, label, Optional.empty());
+    }
+
+    /** A call that sends {@code body}, streamed from its parts, and takes only a 2xx as an answer. */
+    public static HttpCall streamed(String method, String pathOrUrl, Map<String, String> query, Map<String, String> headers,
+                                    StreamedJson body, String label) {
+        return new HttpCall(method, pathOrUrl, query, headers, Optional.empty(), Set.of(), label, Optional.of(body));
     }
 
     /** A GET of {@code pathOrUrl} with nothing else. */
@@ -47,6 +64,6 @@ public record HttpCall(String method, String pathOrUrl, Map<String, String> quer
     @Override
     public String toString() {
         return "HttpCall[" + method + " " + pathOrUrl + ", query=" + query.keySet() + ", headers=" + headers.keySet()
-                + ", label=" + label + "]";
+                + ", label=" + label + (streamedBody.isPresent() ? ", streamed body" : "") + "]";
     }
 }

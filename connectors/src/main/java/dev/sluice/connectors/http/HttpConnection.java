@@ -162,6 +162,8 @@ public final class HttpConnection implements AutoCloseable {
 
     /**
      * Sends {@code call}, with retries, and returns a 2xx answer or one whose status the call declared empty.
+     * Retries apply to every method, POST included: a call that would do harm if the server got it twice
+     * must carry what lets the server tell, as the HTTP sink's idempotency key does.
      *
      * @throws SluiceException SOURCE_UNAVAILABLE when retries are exhausted, a Retry-After is too long or the
      *     circuit breaker is open; SOURCE_AUTH_FAILED on 401 or 403 (after one new token or login, where that
@@ -402,12 +404,15 @@ public final class HttpConnection implements AutoCloseable {
             config.headers().forEach(b::setHeader);
             s.call.headers().forEach(b::setHeader);
             s.grant.headers().forEach(b::setHeader);
-            if (s.call.jsonBody().isPresent()) {
+            Optional<HttpRequest.BodyPublisher> body = s.call.jsonBody()
+                    .map(json -> BodyPublishers.ofByteArray(JsonMapper.shared().writeValueAsBytes(json)))
+                    .or(() -> s.call.streamedBody().map(StreamedJson::publisher)); // read afresh for every attempt
+            if (body.isPresent()) {
                 boolean typed = config.headers().keySet().stream().anyMatch("content-type"::equalsIgnoreCase)
                         || s.call.headers().keySet().stream().anyMatch("content-type"::equalsIgnoreCase);
                 if (!typed)
                     b.setHeader("Content-Type", "application/json");
-                b.method(s.call.method().toUpperCase(Locale.ROOT), BodyPublishers.ofByteArray(JsonMapper.shared().writeValueAsBytes(s.call.jsonBody().get())));
+                b.method(s.call.method().toUpperCase(Locale.ROOT), body.get());
             } else {
                 b.method(s.call.method().toUpperCase(Locale.ROOT), BodyPublishers.noBody());
             }

@@ -30,7 +30,7 @@ final class HttpConnectionBinding {
 
     private static final URI PLACEHOLDER = URI.create("https://base-url.invalid/");
     // the JDK sets these itself and refuses them from callers
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private HttpConnectionBinding() {
     }

@@ -19,6 +19,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 record RequestSpec(String method, Template path, Map<String, Template> query, Map<String, Template> headers,
                    Optional<JsonNode> body, Map<String, Template> bodyTemplates, Set<Integer> emptyStatuses) {
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final List<String> SEND_METHODS = List.of("POST", "PUT", "PATCH");
 
     /** Reads {@code request:} from {@code owner}; null (with problems reported) when it is wrong. */
     static RequestSpec bind(ConfigObject owner, List<String> roots) {
@@ -62,6 +63,39 @@ record RequestSpec(String method, Template path, Map<String, Template> query, Ma
         if (!ok[0] || path == null)
             return null;
         return new RequestSpec(method, path, query, headers, body, bodyTemplates, empty);
+    }
+
+    /**
+     * Reads {@code request:} of the HTTP sink: method (POST, PUT or PATCH; POST by default), path, query and
+     * headers. The body is not part of it: the sink writes it from its own {@code body:}. Null (with problems
+     * reported) when it is wrong.
+     */
+    static RequestSpec bindSend(ConfigObject owner, List<String> roots) {
+        Optional<ConfigObject> node = owner.object("request");
+        if (node.isEmpty()) {
+            if (!owner.has("request"))
+                owner.problem("missing required key 'request', e.g. request: {method: POST, path: /api/incidents}");
+            return null;
+        }
+        ConfigObject r = node.get();
+        boolean[] ok = {true};
+        String method = r.string("method").orElse("POST").toUpperCase(Locale.ROOT);
+        if (!SEND_METHODS.contains(method)) {
+            r.problem("method", "'" + method + "' is not a method the http sink sends; use one of " + String.join(", ", SEND_METHODS));
+            ok[0] = false;
+        }
+        String pathText = r.required("path", "/api/incidents");
+        Template path = pathText == null ? null : parse(r, "path", pathText, roots, ok);
+        var query = templates(r, "query", roots, ok);
+        var headers = templates(r, "headers", roots, ok);
+        if (r.has("body")) {
+            r.problem("body", "the http sink's body is written beside request:, not in it, e.g. body: {records: \"{{ records }}\"}");
+            ok[0] = false;
+        }
+        r.finish();
+        if (!ok[0] || path == null)
+            return null;
+        return new RequestSpec(method, path, query, headers, Optional.empty(), Map.of(), Set.of());
     }
 
     private static Template parse(ConfigObject r, String key, String text, List<String> roots, boolean[] ok) {

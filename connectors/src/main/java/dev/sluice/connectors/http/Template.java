@@ -29,12 +29,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * id window, end exclusive), {@code window.last} (the last id of an id window: end - 1),
  * {@code record.PATH} (a field of the current record in a step: {@code record.lot},
  * {@code record.items[0].id}), {@code page.number}, {@code page.offset}, {@code page.size},
- * {@code page.cursor}. Filters, applied left to right: {@code iso}, {@code epoch}, {@code epoch_ms},
+ * {@code page.cursor}, and in the HTTP sink {@code batch.number}, {@code batch.count}, {@code batch.key} and
+ * {@code pipeline.name}. Filters, applied left to right: {@code iso}, {@code epoch}, {@code epoch_ms},
  * {@code date}, {@code format(PATTERN)}, {@code zone(ZONE)}.
  */
 final class Template {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}");
-    private static final Pattern VARIABLE = Pattern.compile("(window|record|page)((?:\\.[A-Za-z_$][\\w$-]*|\\[\\d+])+)");
+    private static final Pattern VARIABLE = Pattern.compile("(window|record|page|batch|pipeline)((?:\\.[A-Za-z_$][\\w$-]*|\\[\\d+])+)");
     private static final Pattern FILTER = Pattern.compile("([a-z_]+)(?:\\((.*)\\))?");
 
     private final String text;
@@ -57,7 +58,22 @@ final class Template {
         Optional<JsonNode> record(String path);
 
         Optional<Object> page(String name);
+
+        /** batch.number, batch.count and batch.key: known in the HTTP sink only. */
+        default Optional<Object> batch(String name) {
+            return Optional.empty();
+        }
+
+        /** pipeline.name: known in the HTTP sink only. */
+        default Optional<Object> pipeline(String name) {
+            return Optional.empty();
+        }
     }
+
+    /** Where each family of variables is known, for messages. */
+    private static final java.util.Map<String, String> KNOWN_IN = java.util.Map.of(
+            "window", "in sources, steps and the http sink", "record", "in steps", "page", "in sources",
+            "batch", "in the http sink", "pipeline", "in the http sink");
 
     private record Placeholder(String source, String root, String path, List<String[]> filters) {
     }
@@ -77,6 +93,11 @@ final class Template {
             at = m.end();
             String[] pieces = m.group(1).split("\\|");
             String name = pieces[0].strip();
+            if (name.equals("records")) {
+                problems.accept("'{{ records }}' must stand alone as a value of the http sink's body (records: \"{{ records }}\"), "
+                        + "where the records go; it cannot be part of a text, a path, a query or a header");
+                continue;
+            }
             Matcher v = VARIABLE.matcher(name);
             if (!v.matches()) {
                 problems.accept("'{{" + m.group(1) + "}}' names no variable; use " + String.join(", ", examples(roots)));
@@ -85,7 +106,7 @@ final class Template {
             String root = v.group(1);
             String path = v.group(2).startsWith(".") ? v.group(2).substring(1) : v.group(2);
             if (!roots.contains(root)) {
-                problems.accept("'" + name + "' cannot be used here; " + root + ".* is only known " + (root.equals("record") ? "in steps" : "in sources")
+                problems.accept("'" + name + "' cannot be used here; " + root + ".* is only known " + KNOWN_IN.get(root)
                         + "; use " + String.join(", ", examples(roots)));
                 continue;
             }
@@ -95,6 +116,14 @@ final class Template {
             }
             if (root.equals("page") && !List.of("number", "offset", "size", "cursor").contains(path)) {
                 problems.accept("unknown variable '" + name + "'; pages have page.number, page.offset, page.size and page.cursor");
+                continue;
+            }
+            if (root.equals("batch") && !List.of("number", "count", "key").contains(path)) {
+                problems.accept("unknown variable '" + name + "'; a batch has batch.number, batch.count and batch.key");
+                continue;
+            }
+            if (root.equals("pipeline") && !path.equals("name")) {
+                problems.accept("unknown variable '" + name + "'; a pipeline has pipeline.name");
                 continue;
             }
             var filters = new ArrayList<String[]>();
@@ -132,6 +161,8 @@ final class Template {
         if (roots.contains("window")) out.add("{{ window.start }}, {{ window.end }}");
         if (roots.contains("record")) out.add("{{ record.FIELD }}");
         if (roots.contains("page")) out.add("{{ page.number }}, {{ page.offset }}, {{ page.size }}, {{ page.cursor }}");
+        if (roots.contains("batch")) out.add("{{ batch.number }}, {{ batch.count }}, {{ batch.key }}");
+        if (roots.contains("pipeline")) out.add("{{ pipeline.name }}");
         return out;
     }
 
@@ -224,6 +255,8 @@ final class Template {
         Object v = switch (p.root) {
             case "window" -> scope.window(p.path).orElseThrow(() -> missing(p, "this window has no " + p.path));
             case "page" -> scope.page(p.path).orElseThrow(() -> missing(p, "this pagination has no page." + p.path));
+            case "batch" -> scope.batch(p.path).orElseThrow(() -> missing(p, "there is no batch." + p.path + " here"));
+            case "pipeline" -> scope.pipeline(p.path).orElseThrow(() -> missing(p, "there is no pipeline." + p.path + " here"));
             default -> scope.record(p.path).orElseThrow(() -> missing(p, "the record has no field '" + p.path + "'"));
         };
         if (v instanceof Instant instant)
