@@ -63,6 +63,10 @@ final class JdbcSource implements Source {
         return config;
     }
 
+    JdbcConnection connection() {
+        return connection;
+    }
+
     @Override
     public void open(SourceContext context) throws IOException {
         if (opened.compareAndSet(false, true))
