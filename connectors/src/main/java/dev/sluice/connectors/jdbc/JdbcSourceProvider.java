@@ -81,8 +81,8 @@ public final class JdbcSourceProvider implements SourceProvider {
             config.problem("query", "the query has " + query.strayPlaceholders() + " '?' outside quotes and comments; write window "
                     + "bounds as named parameters such as :window_start, which the source binds (on PostgreSQL, write ?? for the ? operator)");
         }
-        if (cursor == CursorKind.NONE || unbounded)
-            return ok;
+        if (cursor == CursorKind.NONE || unbounded || !ok)
+            return ok; // a misspelt parameter is reported once, not again as a missing bound
         boolean start = query.names().stream().anyMatch(WindowParameters::isStart);
         boolean end = query.names().stream().anyMatch(WindowParameters::isEnd);
         String example = cursor == CursorKind.TIME ? "WHERE updated_at >= :window_start AND updated_at < :window_end"
