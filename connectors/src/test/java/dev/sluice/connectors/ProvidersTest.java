@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.connectors.files.CsvSinkProvider;
 import dev.sluice.connectors.files.JsonlSinkProvider;
 import dev.sluice.connectors.generate.GenerateSourceProvider;
+import dev.sluice.connectors.jdbc.JdbcSourceProvider;
 import dev.sluice.core.spi.SinkProvider;
 import dev.sluice.core.spi.SourceProvider;
 import dev.sluice.core.window.CursorKind;
@@ -20,6 +21,15 @@ class ProvidersTest {
         assertThat(providers).extracting(SourceProvider::type).contains("generate");
         assertThat(providers).filteredOn(p -> p.type().equals("generate")).singleElement()
                 .isInstanceOf(GenerateSourceProvider.class)
+                .satisfies(p -> assertThat(p.cursors()).containsExactlyInAnyOrder(CursorKind.values()));
+    }
+
+    @Test
+    void the_service_loader_finds_the_jdbc_source_for_every_cursor() {
+        var providers = ServiceLoader.load(SourceProvider.class).stream().map(ServiceLoader.Provider::get).toList();
+
+        assertThat(providers).filteredOn(p -> p.type().equals("jdbc")).singleElement()
+                .isInstanceOf(JdbcSourceProvider.class)
                 .satisfies(p -> assertThat(p.cursors()).containsExactlyInAnyOrder(CursorKind.values()));
     }
 

@@ -10,9 +10,12 @@ public enum ErrorCode {
     USAGE(Kind.USER, false),
     SOURCE_UNAVAILABLE(Kind.EXTERNAL, true),
     SOURCE_INVALID_DATA(Kind.EXTERNAL, false),
-    /** The source answered, but refused the request (a 4xx other than 401/403/429): the request is wrong. */
+    /**
+     * The source answered, but refused the request (a 4xx other than 401/403/429; an SQL error of class 42
+     * syntax or unknown name, 22 data, 23 constraint): the request is wrong.
+     */
     SOURCE_REJECTED(Kind.USER, false),
-    /** The source refused the credentials (401 or 403 after fetching a new token or session once). */
+    /** The source refused the credentials (401 or 403 after fetching a new token or session once; SQLState class 28). */
     SOURCE_AUTH_FAILED(Kind.USER, false),
     /** A dependent request (an enrichment step) failed for a record, with every fallback. */
     STEP_FAILED(Kind.EXTERNAL, true),

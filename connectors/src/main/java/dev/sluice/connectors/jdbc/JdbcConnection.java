@@ -91,6 +91,19 @@ public final class JdbcConnection implements AutoCloseable {
         return URL_SECRET.matcher(url).replaceAll("$1***");
     }
 
+    /**
+     * {@code message} (a driver's or the pool's) with this connection's password, and any password in a
+     * URL, replaced by {@code ***}, so that it can go into an error or a log line.
+     */
+    String redact(String message) {
+        if (message == null)
+            return "";
+        String out = message;
+        if (password.isPresent() && !password.get().value().isEmpty())
+            out = out.replace(password.get().value(), "***");
+        return URL_SECRET.matcher(out).replaceAll("$1***");
+    }
+
     /** Opens the connection for one more user; the first builds the pool (without connecting yet). */
     public void open() throws IOException {
         lifecycle.lock();
