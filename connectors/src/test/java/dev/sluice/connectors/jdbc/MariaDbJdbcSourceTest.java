@@ -224,21 +224,28 @@ class MariaDbJdbcSourceTest {
     }
 
     @Test
-    void the_pooled_connection_gets_its_session_time_zone_back_after_a_window() throws Exception {
-        // One connection in the pool: what the test borrows afterwards is the connection the window was read on.
+    void the_pooled_connection_gets_its_session_settings_back_after_a_window() throws Exception {
+        // One connection in the pool: what the test borrows is the connection the window is read on.
         source = JdbcSourceFixture.open(dir, pipeline("{cursor: none}", mariadb.jdbcUrl(), "pool_size: 1",
-                query("SELECT @@session.time_zone AS tz")));
-        String during = readAll(source, new SnapshotWindow(Instant.parse("2025-01-01T00:00:00Z"))).getFirst().data().get("tz").stringValue();
+                query("SELECT @@session.time_zone AS tz, @@session.net_write_timeout AS nwt")));
+        String before = sessionSettings();
+        var during = readAll(source, new SnapshotWindow(Instant.parse("2025-01-01T00:00:00Z"))).getFirst().data();
+        String after = sessionSettings();
 
-        String after;
+        assertThat(during.get("tz").stringValue()).isEqualTo("+00:00");
+        assertThat(during.get("nwt").asLong()).isEqualTo(3600);
+        assertThat(after).isEqualTo(before).isEqualTo("+00:00/" + before.substring(before.indexOf('/') + 1));
+        assertThat(after).doesNotEndWith("/3600");
+    }
+
+    private String sessionSettings() throws Exception {
         try (Connection c = ((JdbcSource) source).connection().borrow(); Statement st = c.createStatement();
-             ResultSet r = st.executeQuery("SELECT @@session.time_zone = @@global.time_zone")) {
+             ResultSet r = st.executeQuery("SELECT @@session.time_zone, @@session.net_write_timeout")) {
             r.next();
-            after = r.getString(1);
+            String v = r.getString(1) + "/" + r.getString(2);
+            c.rollback();
+            return v;
         }
-
-        assertThat(during).isEqualTo("+00:00");
-        assertThat(after).isEqualTo("1");
     }
 
     @Test

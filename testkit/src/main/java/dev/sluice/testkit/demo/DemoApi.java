@@ -95,6 +95,10 @@ public final class DemoApi implements AutoCloseable {
     private final FaultPlan faults = new FaultPlan();
     private final Tally tally = new Tally();
     private final Inbox inbox = new Inbox();
+    // Decimals as sent (250.00 stays 250.00), so that tests see exactly what a sink posted.
+    private static final tools.jackson.databind.json.JsonMapper EXACT = tools.jackson.databind.json.JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(tools.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
     private final Access access;
     private final Listing listing;
     private final Optional<TokenBucket> bucket;
@@ -256,7 +260,7 @@ public final class DemoApi implements AutoCloseable {
             return Response.error(405, "/inbox/" + name + " takes GET, POST or PUT").withHeader("Allow", "GET, POST, PUT");
         JsonNode body;
         try {
-            body = tools.jackson.databind.json.JsonMapper.shared().readTree(exchange.getRequestBody());
+            body = EXACT.readTree(exchange.getRequestBody());
         } catch (tools.jackson.core.JacksonException e) {
             return Response.error(400, "the body is not JSON: " + e.getOriginalMessage());
         }
