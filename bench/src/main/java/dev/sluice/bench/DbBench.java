@@ -79,7 +79,7 @@ public final class DbBench {
             s.execute("TRUNCATE sluice_bench.payments");
             s.execute("INSERT INTO sluice_bench.payments SELECT seq, seq % 5000, (seq % 100000) / 100 + 0.01, "
                     + "ELT(1 + seq % 3, 'card', 'transfer', 'cash'), CONCAT('payment number ', seq), "
-                    + "TIMESTAMP '2025-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_" + rows);
+                    + "TIMESTAMP '2025-01-01 00:00:00' + INTERVAL seq SECOND FROM sluice_bench.seq_1_to_" + rows);
         }
     }
 

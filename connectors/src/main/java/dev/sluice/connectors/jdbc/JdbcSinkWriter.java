@@ -38,13 +38,13 @@ final class JdbcSinkWriter implements TransactionalWriter {
     private final SinkValues values;
     private final String where;
     private final Map<String, Integer> fieldIndex = new HashMap<>();
-    private final Object[] row;
+    private final JsonNode[] row;
     private boolean started;
     private boolean committed;
     private boolean closed;
     // COPY path
     private CopyIn copy;
-    private final StringBuilder copyText = new StringBuilder();
+    private final StringBuilder copyBuffer = new StringBuilder();
     // batch path
     private PreparedStatement insert;
     private int batched;
@@ -56,7 +56,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
         this.window = window;
         this.values = values;
         this.where = where;
-        this.row = new Object[table.columns().size()];
+        this.row = new JsonNode[table.columns().size()];
         for (int i = 0; i < table.columns().size(); i++) {
             String name = table.columns().get(i).name();
             fieldIndex.put(name, i);
@@ -78,7 +78,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
                         + table.display() + " (window " + window + "); add the column, drop the field with a step, "
                         + "or set extra_fields: ignore in the sink");
             }
-            row[i] = convert(i, field.getValue());
+            row[i] = field.getValue();
         }
         try {
             if (!started)
@@ -96,8 +96,20 @@ final class JdbcSinkWriter implements TransactionalWriter {
         try {
             return values.value(table.columns().get(i), node);
         } catch (IllegalArgumentException e) {
-            throw new SluiceException(ErrorCode.SINK_REJECTED, "window " + window + ", table " + table.display() + ": " + e.getMessage(), e);
+            throw rejected(e);
         }
+    }
+
+    private String copyText(int i, JsonNode node) {
+        try {
+            return values.copyText(table.columns().get(i), node);
+        } catch (IllegalArgumentException e) {
+            throw rejected(e);
+        }
+    }
+
+    private SluiceException rejected(IllegalArgumentException e) {
+        return new SluiceException(ErrorCode.SINK_REJECTED, "window " + window + ", table " + table.display() + ": " + e.getMessage(), e);
     }
 
     /** Begins the window's transaction: a replace deletes the window's rows first, a COPY upsert makes its stage. */
@@ -159,23 +171,23 @@ final class JdbcSinkWriter implements TransactionalWriter {
     private void copyRow() throws SQLException {
         for (int i = 0; i < row.length; i++) {
             if (i > 0)
-                copyText.append(',');
-            SinkValues.copyField(copyText, table.columns().get(i), row[i]);
+                copyBuffer.append(',');
+            SinkValues.copyField(copyBuffer, copyText(i, row[i]));
         }
-        copyText.append('\n');
-        if (copyText.length() >= COPY_BUFFER)
+        copyBuffer.append('\n');
+        if (copyBuffer.length() >= COPY_BUFFER)
             sendCopyText();
     }
 
     private void sendCopyText() throws SQLException {
-        byte[] bytes = copyText.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = copyBuffer.toString().getBytes(StandardCharsets.UTF_8);
         copy.writeToCopy(bytes, 0, bytes.length);
-        copyText.setLength(0);
+        copyBuffer.setLength(0);
     }
 
     private void batchRow() throws SQLException {
         for (int i = 0; i < row.length; i++)
-            values.bind(insert, i + 1, table.columns().get(i), row[i]);
+            values.bind(insert, i + 1, table.columns().get(i), convert(i, row[i]));
         insert.addBatch();
         if (++batched >= config.batchSize()) {
             insert.executeBatch();
@@ -189,7 +201,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
             start(); // a window without rows still deletes its old rows in replace mode
         }
         if (copy != null) {
-            if (!copyText.isEmpty())
+            if (!copyBuffer.isEmpty())
                 sendCopyText();
             copy.endCopy();
             copy = null;

@@ -27,10 +27,12 @@ import tools.jackson.databind.JsonNode;
 final class SinkValues {
     private final SqlDialect dialect;
     private final ZoneId zone;
+    private final boolean utc;
 
     SinkValues(SqlDialect dialect, ZoneId zone) {
         this.dialect = dialect;
         this.zone = zone;
+        this.utc = zone.normalized().equals(ZoneOffset.UTC);
     }
 
     /** The value of {@code node} for {@code column}; null for JSON null or a missing field. */
@@ -39,7 +41,8 @@ final class SinkValues {
             return null;
         try {
             return switch (column.kind()) {
-                case INTEGER -> node.isIntegralNumber() ? node.bigIntegerValue() : new BigInteger(text(node).strip());
+                case INTEGER -> node.isIntegralNumber() ? (node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue())
+                        : integer(text(node).strip());
                 case DECIMAL -> node.isNumber() ? node.decimalValue() : new BigDecimal(text(node).strip());
                 case FLOAT -> node.isNumber() ? node.doubleValue() : Double.parseDouble(text(node).strip());
                 case BOOLEAN -> node.isBoolean() ? node.booleanValue() : bool(node);
@@ -70,11 +73,10 @@ final class SinkValues {
         }
         switch (column.kind()) {
             case INTEGER -> {
-                BigInteger b = (BigInteger) value;
-                if (b.bitLength() < 64)
-                    ps.setLong(index, b.longValue());
+                if (value instanceof Long l)
+                    ps.setLong(index, l);
                 else
-                    ps.setBigDecimal(index, new BigDecimal(b));
+                    ps.setBigDecimal(index, new BigDecimal((BigInteger) value));
             }
             case DECIMAL -> ps.setBigDecimal(index, (BigDecimal) value);
             case FLOAT -> ps.setDouble(index, (Double) value);
@@ -110,14 +112,10 @@ final class SinkValues {
         }
     }
 
-    /** {@code value} (from {@link #value}) as a field of PostgreSQL's COPY CSV format; null is an empty field. */
-    static void copyField(StringBuilder out, SinkColumn column, Object value) {
-        if (value == null)
+    /** {@code text} (from {@link #copyText}) as a field of PostgreSQL's COPY CSV format; null is an empty field. */
+    static void copyField(StringBuilder out, String text) {
+        if (text == null)
             return;
-        String text = switch (column.kind()) {
-            case BINARY -> "\\x" + HexFormat.of().formatHex((byte[]) value);
-            default -> value.toString();
-        };
         // Always quoted, so that an empty string stays an empty string and not NULL.
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
@@ -130,23 +128,81 @@ final class SinkValues {
     }
 
     private LocalDateTime local(String text) {
-        try {
-            return LocalDateTime.parse(text);
-        } catch (DateTimeParseException e) {
-            return zoned(text).atZoneSameInstant(zone).toLocalDateTime();
-        }
+        return hasOffset(text) ? OffsetDateTime.parse(text).atZoneSameInstant(zone).toLocalDateTime() : LocalDateTime.parse(text);
     }
 
     private OffsetDateTime zoned(String text) {
-        try {
-            return OffsetDateTime.parse(text);
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(text).atOffset(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                return LocalDateTime.parse(text).atZone(zone).toOffsetDateTime();
-            }
+        return hasOffset(text) ? OffsetDateTime.parse(text) : LocalDateTime.parse(text).atZone(zone).toOffsetDateTime();
+    }
+
+    /** Whether ISO-8601 date-time text ends with Z or an offset such as +02:00 (looked at, not parsed, since rows are many). */
+    static boolean hasOffset(String text) {
+        int t = text.indexOf('T');
+        if (t < 0)
+            t = text.indexOf(' ');
+        if (t < 0)
+            return false;
+        char last = text.charAt(text.length() - 1);
+        if (last == 'Z' || last == 'z')
+            return true;
+        for (int i = t + 1; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '+' || ch == '-')
+                return true;
         }
+        return false;
+    }
+
+    private static Object integer(String text) {
+        BigInteger b = new BigInteger(text);
+        return b.bitLength() < 64 ? (Object) b.longValue() : b;
+    }
+
+    /**
+     * {@code node} as the text COPY reads for {@code column}, or null for NULL: the same values as
+     * {@link #value}, but numbers, text and times with an offset pass as they are, since most of a COPY's
+     * time would otherwise go into building objects only to print them again.
+     */
+    String copyText(SinkColumn column, JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode())
+            return null;
+        switch (column.kind()) {
+            case INTEGER -> {
+                if (node.isIntegralNumber())
+                    return node.asString();
+            }
+            case DECIMAL, FLOAT -> {
+                if (node.isNumber())
+                    return node.isBigDecimal() ? node.decimalValue().toPlainString() : node.asString();
+            }
+            case BOOLEAN -> {
+                if (node.isBoolean())
+                    return node.booleanValue() ? "true" : "false";
+            }
+            case TEXT -> {
+                if (node.isString())
+                    return node.stringValue();
+            }
+            case TIMESTAMPTZ -> {
+                // PostgreSQL reads the offset itself
+                if (node.isString() && hasOffset(node.stringValue()))
+                    return node.stringValue();
+            }
+            case TIMESTAMP -> {
+                if (node.isString()) {
+                    String text = node.stringValue();
+                    if (!hasOffset(text))
+                        return text;
+                    if (utc && text.endsWith("Z"))
+                        return text.substring(0, text.length() - 1);
+                }
+            }
+            default -> { }
+        }
+        Object value = value(column, node);
+        if (value == null)
+            return null;
+        return column.kind() == Kind.BINARY ? "\\x" + HexFormat.of().formatHex((byte[]) value) : value.toString();
     }
 
     private static String text(JsonNode node) {
