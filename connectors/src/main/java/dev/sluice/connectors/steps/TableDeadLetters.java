@@ -79,6 +79,8 @@ final class TableDeadLetters implements DeadLetters {
     public void commit(Window window) throws IOException {
         Optional<StagedLetters.Staged> s = staged.take(window);
         try (Connection c = connection.borrow()) {
+            if (s.isPresent())
+                s.get().seal();
             createTable(c);
             try {
                 delete(c, window);
