@@ -19,6 +19,12 @@ public enum ErrorCode {
     SOURCE_AUTH_FAILED(Kind.USER, false),
     /** A dependent request (an enrichment step) failed for a record, with every fallback. */
     STEP_FAILED(Kind.EXTERNAL, true),
+    /**
+     * A record does not fit a transform step: a field an expression or a step needs is missing or of
+     * another type, a time cannot be read, or a record fails its JSON Schema with on_invalid: fail.
+     * Running again gives the same answer: fix the data or the step.
+     */
+    STEP_INVALID_DATA(Kind.EXTERNAL, false),
     SINK_UNAVAILABLE(Kind.EXTERNAL, true),
     SINK_REJECTED(Kind.USER, false),
     STATE_UNAVAILABLE(Kind.EXTERNAL, true),

@@ -1,0 +1,24 @@
+package dev.sluice.connectors.steps;
+
+import dev.sluice.core.spi.StepContext;
+import dev.sluice.core.window.Window;
+import java.io.IOException;
+
+/**
+ * Where a step's rejected records go, per window: staged while the window runs, made durable by
+ * {@link #commit} (replacing what an earlier attempt of the window left), dropped by {@link #discard}.
+ * Windows that run at once stage side by side; the pages of one window come from one thread.
+ */
+interface DeadLetters extends AutoCloseable {
+    void open(StepContext context) throws IOException;
+
+    void stage(DeadLetter letter) throws IOException;
+
+    void commit(Window window) throws IOException;
+
+    /** Drops what was staged; if this run had committed the window already (the sink failed after), removes that too. Never throws. */
+    void discard(Window window);
+
+    @Override
+    void close();
+}
