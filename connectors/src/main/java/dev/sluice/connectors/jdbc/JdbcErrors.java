@@ -10,8 +10,9 @@ final class JdbcErrors {
     }
 
     /** {@code what} failed in a sink: unreachable servers are retryable, rejected statements are not. */
-    static SluiceException sink(String what, SQLException e) {
-        return new SluiceException(unreachable(e) ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_REJECTED, what + ": " + describe(e), e);
+    static SluiceException sink(JdbcConnection connection, String what, SQLException e) {
+        return new SluiceException(unreachable(e) ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_REJECTED,
+                what + ": " + connection.redact(describe(e)), e);
     }
 
     /** The database's message with its SQLState, and the first chained error that adds to it (batch errors hide the cause there). */

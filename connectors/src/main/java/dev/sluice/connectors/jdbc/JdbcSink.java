@@ -53,7 +53,7 @@ final class JdbcSink implements Sink {
                 c.rollback();
             }
         } catch (SQLException e) {
-            throw JdbcErrors.sink("cannot prepare table " + config.table() + " on " + connection.describe(), e);
+            throw JdbcErrors.sink(connection, "cannot prepare table " + config.table() + " on " + connection.describe(), e);
         }
     }
 
@@ -189,9 +189,9 @@ final class JdbcSink implements Sink {
         try {
             c = connection.borrow();
         } catch (SQLException e) {
-            throw JdbcErrors.sink("cannot get a connection to " + connection.describe() + " for window " + window, e);
+            throw JdbcErrors.sink(connection, "cannot get a connection to " + connection.describe() + " for window " + window, e);
         }
-        return new JdbcSinkWriter(c, table, config, window, new SinkValues(table.dialect(), config.zone()), connection.describe());
+        return new JdbcSinkWriter(c, table, config, window, new SinkValues(table.dialect(), config.zone()), connection);
     }
 
     @Override

@@ -36,6 +36,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
     private final JdbcSinkConfig config;
     private final Window window;
     private final SinkValues values;
+    private final JdbcConnection db;
     private final String where;
     private final Map<String, Integer> fieldIndex = new HashMap<>();
     private final JsonNode[] row;
@@ -49,13 +50,14 @@ final class JdbcSinkWriter implements TransactionalWriter {
     private PreparedStatement insert;
     private int batched;
 
-    JdbcSinkWriter(Connection connection, Table table, JdbcSinkConfig config, Window window, SinkValues values, String where) {
+    JdbcSinkWriter(Connection connection, Table table, JdbcSinkConfig config, Window window, SinkValues values, JdbcConnection db) {
         this.connection = connection;
         this.table = table;
         this.config = config;
         this.window = window;
         this.values = values;
-        this.where = where;
+        this.db = db;
+        this.where = db.describe();
         this.row = new JsonNode[table.columns().size()];
         for (int i = 0; i < table.columns().size(); i++) {
             String name = table.columns().get(i).name();
@@ -88,7 +90,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
             else
                 batchRow();
         } catch (SQLException e) {
-            throw JdbcErrors.sink("writing window " + window + " into " + table.display() + " on " + where + " failed", e);
+            throw JdbcErrors.sink(db, "writing window " + window + " into " + table.display() + " on " + where + " failed", e);
         }
     }
 
@@ -226,7 +228,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
         try {
             flush();
         } catch (SQLException e) {
-            throw JdbcErrors.sink("writing window " + window + " into " + table.display() + " on " + where + " failed", e);
+            throw JdbcErrors.sink(db, "writing window " + window + " into " + table.display() + " on " + where + " failed", e);
         }
         return connection;
     }
@@ -238,7 +240,7 @@ final class JdbcSinkWriter implements TransactionalWriter {
             connection.commit();
             committed = true;
         } catch (SQLException e) {
-            throw JdbcErrors.sink("committing window " + window + " into " + table.display() + " on " + where + " failed", e);
+            throw JdbcErrors.sink(db, "committing window " + window + " into " + table.display() + " on " + where + " failed", e);
         }
     }
 
