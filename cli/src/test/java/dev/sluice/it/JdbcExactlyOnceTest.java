@@ -16,6 +16,7 @@ import dev.sluice.core.state.RunStatus;
 import dev.sluice.core.window.CursorKind;
 import dev.sluice.state.Leases;
 import dev.sluice.state.StateStores;
+import dev.sluice.testkit.MariaDbFixture;
 import dev.sluice.testkit.PostgresFixture;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcExactlyOnceTest {
     @RegisterExtension
     static final PostgresFixture postgres = new PostgresFixture();
+    @RegisterExtension
+    static final MariaDbFixture mariadb = new MariaDbFixture();
 
     private static final AtomicInteger PIPELINES = new AtomicInteger();
     private static final Clock NOW = Clock.fixed(Instant.parse("2025-01-02T00:00:00Z"), ZoneOffset.UTC);
@@ -97,6 +100,29 @@ class JdbcExactlyOnceTest {
             assertThat(runner(pipeline("{mode: replace, window_column: ts}"), real).run().status()).isEqualTo(RunStatus.SUCCEEDED);
         }
         assertExactlyOnce();
+    }
+
+    @Test
+    void a_sink_in_another_kind_of_database_commits_on_its_own_when_the_books_are_in_postgresql() throws Exception {
+        try (Connection c = mariadb.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, ts DATETIME(3) NOT NULL, value BIGINT)");
+        }
+        String text = """
+                name: %s
+                windows: {cursor: time, start: 2025-01-01T00:00:00Z, end: 2025-01-02T00:00:00Z, size: 2h}
+                connections:
+                  warehouse: {url: "%s"}
+                source: {type: generate, every: 1m, fields: 1, page_size: 50}
+                sink: {type: jdbc, connection: warehouse, table: orders, mode: upsert, key: [id]}
+                """.formatted(id.value(), mariadb.jdbcUrl());
+        try (StateStore store = StateStores.open(postgres.jdbcUrl())) {
+            RunResult result = runner(ConfigLoader.standard().load(dir.resolve("orders.yaml"), text), store).run();
+            assertThat(result.status()).as(result.errors().toString()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+        try (Connection c = mariadb.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(RECORDS);
+        }
     }
 
     private PipelineConfig pipeline(String mode) {

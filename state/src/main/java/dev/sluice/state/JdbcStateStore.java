@@ -483,7 +483,7 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
     @Override
     public boolean keepsBooksIn(Connection other) throws SQLException {
         requireNonNull(other, "other is null");
-        if (dialect != Dialect.POSTGRESQL)
+        if (dialect != Dialect.POSTGRESQL || !"PostgreSQL".equals(other.getMetaData().getDatabaseProductName()))
             return false;
         String mine = storeId();
         // to_regclass answers NULL rather than failing, so the caller's transaction stays usable.
