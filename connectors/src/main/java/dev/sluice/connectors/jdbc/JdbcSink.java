@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -65,8 +67,8 @@ final class JdbcSink implements Sink {
         if (config.copy() == Copy.ON && dialect != SqlDialect.POSTGRESQL)
             throw new SluiceException(ErrorCode.CONFIG_INVALID, "jdbc sink: copy: on needs PostgreSQL; " + connection.describe()
                     + " is not; remove copy: to use batched inserts");
-        Map<String, SinkColumn> existing = columns(c.getMetaData());
-        if (existing.isEmpty()) {
+        Optional<Found> table = find(c.getMetaData());
+        if (table.isEmpty()) {
             if (!config.create())
                 throw new SluiceException(ErrorCode.SINK_REJECTED, "table " + config.table() + " does not exist in " + connection.describe()
                         + "; create it" + (config.columns().isEmpty() ? "" : " with: " + createStatement(dialect))
@@ -75,18 +77,19 @@ final class JdbcSink implements Sink {
                 s.execute(createStatement(dialect));
             }
             c.commit();
-            existing = columns(c.getMetaData());
-            if (existing.isEmpty())
+            table = find(c.getMetaData());
+            if (table.isEmpty())
                 throw new SluiceException(ErrorCode.SINK_REJECTED, "created table " + config.table() + " but cannot see its columns; "
                         + "check the connection's default schema");
         }
+        Map<String, SinkColumn> existing = table.get().columns();
         List<SinkColumn> written = new ArrayList<>();
         if (config.columns().isEmpty()) {
             written.addAll(existing.values());
         } else {
             var missing = new ArrayList<String>();
             for (String name : config.columns().keySet()) {
-                SinkColumn col = find(existing, name);
+                SinkColumn col = column(existing, name);
                 if (col == null)
                     missing.add(name);
                 else
@@ -98,7 +101,7 @@ final class JdbcSink implements Sink {
                         + config.columns().get(missing.getFirst()) + ") or remove it from columns:");
         }
         for (String k : config.key()) {
-            if (find(existing, k) == null)
+            if (column(existing, k) == null)
                 throw new SluiceException(ErrorCode.SINK_REJECTED, "key column '" + k + "' is not a column of " + config.table()
                         + "; its columns are " + String.join(", ", existing.keySet()));
         }
@@ -110,59 +113,48 @@ final class JdbcSink implements Sink {
                     + "stopped between the sink's commit and the ledger's; keep the state in this same PostgreSQL database "
                     + "(--state with the sink's URL) to commit both at once, or use mode: upsert with key:, or mode: replace with window_column:");
         boolean copy = dialect == SqlDialect.POSTGRESQL && config.copy() != Copy.OFF;
-        return new Table(dialect.quoteQualified(tableNameFound), config.table(), List.copyOf(written), dialect, copy);
+        return new Table(dialect.quoteQualified(table.get().name()), config.table(), List.copyOf(written), dialect, copy);
     }
 
-    // The table's name as the database stores it, set by columns() when it finds the table.
-    private String tableNameFound;
+    /** A table as the database stores it: its name (with the schema when one was given) and its columns in order. */
+    private record Found(String name, Map<String, SinkColumn> columns) {}
 
-    /** The table's columns by name as stored, in order; empty when there is no such table. */
-    private Map<String, SinkColumn> columns(DatabaseMetaData meta) throws SQLException {
+    /** The table, looked up as written, then in lower and in upper case; empty when there is no such table. */
+    private Optional<Found> find(DatabaseMetaData meta) throws SQLException {
         String[] parts = config.table().split("\\.", 2);
         String schema = parts.length == 2 ? parts[0] : null;
         String name = parts.length == 2 ? parts[1] : parts[0];
-        for (String candidate : List.of(name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT))) {
-            String sch = schema == null ? null : candidateCase(schema, candidate, name);
+        // MariaDB calls a database a catalog; PostgreSQL and SQLite have schemas.
+        boolean catalogs = connection.dialect() == SqlDialect.MARIADB;
+        // Without a schema in the name, only the table the connection's search path finds counts.
+        String current = schema == null && connection.dialect() == SqlDialect.POSTGRESQL ? meta.getConnection().getSchema() : null;
+        var tried = new java.util.HashSet<String>();
+        for (UnaryOperator<String> cased : List.<UnaryOperator<String>>of(t -> t, t -> t.toLowerCase(Locale.ROOT), t -> t.toUpperCase(Locale.ROOT))) {
+            String n = cased.apply(name);
+            String sch = schema == null ? null : cased.apply(schema);
+            if (!tried.add(sch + "." + n))
+                continue;
             var found = new LinkedHashMap<String, SinkColumn>();
-            // MariaDB calls a database a catalog; PostgreSQL and SQLite have schemas.
-            boolean catalogs = connection.dialect() == SqlDialect.MARIADB;
-            try (ResultSet rs = meta.getColumns(catalogs ? sch : null, catalogs ? null : sch, candidate, null)) {
+            try (ResultSet rs = meta.getColumns(catalogs ? sch : null, catalogs ? null : sch, n, null)) {
                 while (rs.next()) {
-                    if (schema == null && !catalogs && !visible(meta, rs.getString("TABLE_SCHEM")))
+                    if (current != null && !current.equals(rs.getString("TABLE_SCHEM")))
                         continue;
                     if ("YES".equals(rs.getString("IS_AUTOINCREMENT")) && config.columns().isEmpty())
                         continue; // the database numbers these rows itself
-                    String generated = rs.getString("IS_GENERATEDCOLUMN");
-                    if ("YES".equals(generated))
+                    if ("YES".equals(rs.getString("IS_GENERATEDCOLUMN")))
                         continue;
                     String col = rs.getString("COLUMN_NAME");
-                    found.putIfAbsent(col, new SinkColumn(col, SinkColumn.kindOf(connection.dialect(), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")),
-                            rs.getString("TYPE_NAME")));
+                    String type = rs.getString("TYPE_NAME");
+                    found.putIfAbsent(col, new SinkColumn(col, SinkColumn.kindOf(connection.dialect(), rs.getInt("DATA_TYPE"), type), type));
                 }
             }
-            if (!found.isEmpty()) {
-                tableNameFound = schema == null ? candidate : sch + "." + candidate;
-                return found;
-            }
+            if (!found.isEmpty())
+                return Optional.of(new Found(schema == null ? n : sch + "." + n, found));
         }
-        return Map.of();
+        return Optional.empty();
     }
 
-    private static String candidateCase(String schema, String candidate, String name) {
-        if (candidate.equals(name))
-            return schema;
-        return candidate.equals(name.toLowerCase(Locale.ROOT)) ? schema.toLowerCase(Locale.ROOT) : schema.toUpperCase(Locale.ROOT);
-    }
-
-    /** Without a schema in the name, only the table the connection's search path finds counts. */
-    private boolean visible(DatabaseMetaData meta, String schemaOfRow) throws SQLException {
-        if (connection.dialect() != SqlDialect.POSTGRESQL || schemaOfRow == null)
-            return true;
-        String current = meta.getConnection().getSchema();
-        return current == null || current.equals(schemaOfRow);
-    }
-
-    private static SinkColumn find(Map<String, SinkColumn> columns, String name) {
+    private static SinkColumn column(Map<String, SinkColumn> columns, String name) {
         SinkColumn exact = columns.get(name);
         if (exact != null)
             return exact;

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * One window's rows in one open transaction. Rows go out as they come (a COPY stream, or a batch every
@@ -138,30 +139,26 @@ final class JdbcSinkWriter implements TransactionalWriter {
     }
 
     private void deleteWindow() throws SQLException {
-        String column = table.dialect().quote(columnNamed(config.windowColumn().orElseThrow()).name());
-        switch (window) {
-            case TimeWindow t -> {
-                SinkColumn col = columnNamed(config.windowColumn().get());
-                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table.quoted() + " WHERE " + column + " >= ? AND "
-                        + column + " < ?")) {
-                    values.bind(ps, 1, col, values.value(col, tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(t.start().toString())));
-                    values.bind(ps, 2, col, values.value(col, tools.jackson.databind.node.JsonNodeFactory.instance.stringNode(t.end().toString())));
-                    ps.executeUpdate();
-                }
+        if (!(window instanceof TimeWindow || window instanceof IdWindow)) {
+            try (Statement st = connection.createStatement()) { // a snapshot replaces the whole table
+                st.executeUpdate("DELETE FROM " + table.quoted());
             }
-            case IdWindow w -> {
-                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table.quoted() + " WHERE " + column + " >= ? AND "
-                        + column + " < ?")) {
-                    ps.setLong(1, w.start());
-                    ps.setLong(2, w.end());
-                    ps.executeUpdate();
-                }
+            return;
+        }
+        SinkColumn col = columnNamed(config.windowColumn().orElseThrow());
+        String column = table.dialect().quote(col.name());
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table.quoted() + " WHERE " + column + " >= ? AND "
+                + column + " < ?")) {
+            if (window instanceof TimeWindow t) {
+                // the bounds converted as a record's value of that column would be, local times included
+                values.bind(ps, 1, col, values.value(col, JsonNodeFactory.instance.stringNode(t.start().toString())));
+                values.bind(ps, 2, col, values.value(col, JsonNodeFactory.instance.stringNode(t.end().toString())));
+            } else {
+                IdWindow ids = (IdWindow) window;
+                ps.setLong(1, ids.start());
+                ps.setLong(2, ids.end());
             }
-            default -> { // a snapshot replaces the whole table
-                try (Statement s = connection.createStatement()) {
-                    s.executeUpdate("DELETE FROM " + table.quoted());
-                }
-            }
+            ps.executeUpdate();
         }
     }
 

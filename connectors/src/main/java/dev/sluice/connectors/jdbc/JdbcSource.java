@@ -326,7 +326,8 @@ final class JdbcSource implements Source {
     }
 
     private SluiceException unreachable(SQLException e, Window window) {
-        ErrorCode code = sqlState(e).startsWith("28") ? ErrorCode.SOURCE_AUTH_FAILED : ErrorCode.SOURCE_UNAVAILABLE;
+        ErrorCode code = JdbcErrors.fault(JdbcErrors.sqlState(e)) == JdbcErrors.Fault.AUTH ? ErrorCode.SOURCE_AUTH_FAILED
+                : ErrorCode.SOURCE_UNAVAILABLE;
         String advice = code == ErrorCode.SOURCE_AUTH_FAILED ? "check the user and password of connection '" + connection.name() + "'"
                 : "check that the database is running and reachable at that address (or raise connect_timeout); the window was not "
                 + "committed and the next run retries it";
@@ -342,8 +343,12 @@ final class JdbcSource implements Source {
                     + "; fix the data, or drop the column from json_columns; the window was not committed", e);
         if (!(e instanceof SQLException sql))
             return SluiceException.wrap(e, ErrorCode.INTERNAL);
-        String state = sqlState(sql);
-        ErrorCode code = code(state);
+        String state = JdbcErrors.sqlState(sql);
+        ErrorCode code = switch (JdbcErrors.fault(state)) {
+            case REJECTED -> ErrorCode.SOURCE_REJECTED;
+            case AUTH -> ErrorCode.SOURCE_AUTH_FAILED;
+            case UNAVAILABLE -> ErrorCode.SOURCE_UNAVAILABLE;
+        };
         String advice = switch (code) {
             case SOURCE_REJECTED -> "fix source.query (a statement the database refuses fails every time); the window was not committed";
             case SOURCE_AUTH_FAILED -> "check the user and password of connection '" + connection.name() + "' and its grants";
@@ -351,29 +356,6 @@ final class JdbcSource implements Source {
         };
         return new SluiceException(code, what(window) + ": the database answered: " + messages(sql)
                 + (state.isEmpty() ? "" : " (SQLState " + state + ")") + "; " + advice, e);
-    }
-
-    /**
-     * The code of an SQLState: the statement or its data is wrong (42 syntax or unknown name, 22 data, 23
-     * constraint, 0A not supported, 21 cardinality) is the user's to fix; 28 is a refused login; anything
-     * else (08 connection, 40 rollback, 53 resources, 57 cancelled or shut down, 58 and XX system) may pass.
-     */
-    static ErrorCode code(String sqlState) {
-        String c = sqlState.length() >= 2 ? sqlState.substring(0, 2) : "";
-        return switch (c) {
-            case "42", "22", "23", "0A", "21", "2F", "38", "39", "44" -> ErrorCode.SOURCE_REJECTED;
-            case "28" -> ErrorCode.SOURCE_AUTH_FAILED;
-            default -> ErrorCode.SOURCE_UNAVAILABLE;
-        };
-    }
-
-    /** The first SQLState in the chain of causes, or empty. */
-    private static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null && !s.getSQLState().isBlank())
-                return s.getSQLState();
-        }
-        return "";
     }
 
     /** The message of {@code e} and of its causes that say something more, without the password. */

@@ -52,6 +52,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ public final class Runner {
     private final PipelineConfig pipeline;
     private final StateStore store;
     private final SharedTransactions shared; // null when the books are not kept in a SQL database a sink can write to
+    private final AtomicReference<Boolean> booksShared = new AtomicReference<>();
     private final Clock clock;
     private final RunListener listener;
     private final StopSignal stop;
@@ -250,6 +252,7 @@ public final class Runner {
         long read = 0, written = 0, rejected = 0, empty = 0;
         var keys = new KeyBook();
         try {
+            Counts counts;
             try (WindowWriter writer = begin(w)) {
                 Optional<String> after = Optional.empty();
                 var seen = new HashSet<String>();
@@ -279,7 +282,7 @@ public final class Runner {
                 } while (after.isPresent());
                 for (PipelineStep step : pipeline.steps())
                     commitStep(step, w);
-                var counts = new Counts(read, written, rejected, empty);
+                counts = new Counts(read, written, rejected, empty);
                 if (writer instanceof TransactionalWriter tw && sharesBooks(tw, w)) {
                     // Exactly once: the rows and the ledger entry become durable in one database commit.
                     recordKeys(run, entry, keys, false);
@@ -300,7 +303,6 @@ public final class Runner {
             } catch (IOException e) {
                 throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink failed closing window " + w + ": " + e.getMessage(), e);
             }
-            var counts = new Counts(read, written, rejected, empty);
             log.atInfo().addKeyValue("pipeline", id.value()).addKeyValue("run", run.runId()).addKeyValue("window", w.toString())
                     .addKeyValue("attempt", entry.attempt()).addKeyValue("records", written).log("window committed");
             listener.windowCommitted(w, counts);
@@ -367,12 +369,20 @@ public final class Runner {
         }
     }
 
-    /** Whether the books are kept in the database of the writer's transaction. */
+    /**
+     * Whether the books are kept in the database of the writer's transaction. Asked of the first window
+     * only: every writer of a sink reaches the same database.
+     */
     private boolean sharesBooks(TransactionalWriter writer, Window w) {
         if (shared == null)
             return false;
+        Boolean known = booksShared.get();
+        if (known != null)
+            return known;
         try {
-            return shared.keepsBooksIn(writer.transaction());
+            boolean answer = shared.keepsBooksIn(writer.transaction());
+            booksShared.compareAndSet(null, answer);
+            return answer;
         } catch (SQLException e) {
             throw new SluiceException(ErrorCode.SINK_UNAVAILABLE, pipeline.sinkType() + " sink cannot tell whether the books are kept "
                     + "in its database (window " + w + "): " + e.getMessage(), e);
