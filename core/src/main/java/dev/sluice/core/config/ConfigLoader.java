@@ -92,6 +92,28 @@ public final class ConfigLoader {
         return config;
     }
 
+    /**
+     * Binds a YAML file other than a pipeline (such as the service's settings) with the same rules:
+     * {@code ${env:...}} and {@code ${file:...}} interpolation, unknown keys refused, and every problem
+     * reported at once with its line and column. {@code what} names the document in messages.
+     */
+    public <T> T loadDocument(Path file, String text, String what, Function<ConfigObject, T> binder) {
+        String label = file.getFileName().toString();
+        var problems = new ConfigProblems(label);
+        Path baseDir = file.toAbsolutePath().getParent();
+        var source = new ConfigSource(baseDir, problems, new Interpolator(environment, baseDir));
+        MappingNode root = parse(label, text, problems);
+        if (root == null) {
+            problems.throwIfAny();
+            throw new SluiceException(ErrorCode.CONFIG_INVALID, label + " is empty; " + what + " needs at least one key");
+        }
+        var top = new ConfigObject(source, "", root);
+        T bound = binder.apply(top);
+        top.finish();
+        problems.throwIfAny();
+        return bound;
+    }
+
     private static MappingNode parse(String label, String text, ConfigProblems problems) {
         try {
             var settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true).build();
