@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.ConfigObject;
+import dev.sluice.core.spi.ConnectionStats;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -240,6 +241,13 @@ public final class HttpConnection implements AutoCloseable {
             case DISABLED, METRICS_ONLY -> HttpStats.Circuit.DISABLED;
             default -> HttpStats.Circuit.CLOSED;
         }).orElse(HttpStats.Circuit.DISABLED));
+    }
+
+    /** The same snapshot in the form a service's metrics read. */
+    public ConnectionStats observed() {
+        HttpStats s = stats();
+        return new ConnectionStats(name, s.calls(), s.retries(), s.responsesByStatus(),
+                s.circuit().name().toLowerCase(Locale.ROOT));
     }
 
     @Override

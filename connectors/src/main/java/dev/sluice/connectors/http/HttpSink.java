@@ -6,7 +6,9 @@ import dev.sluice.connectors.http.HttpSinkConfig.Mode;
 import dev.sluice.connectors.http.HttpSinkConfig.OnEmpty;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.spi.ConnectionStats;
 import dev.sluice.core.spi.DataRecord;
+import dev.sluice.core.spi.ObservedConnections;
 import dev.sluice.core.spi.Sink;
 import dev.sluice.core.spi.SinkContext;
 import dev.sluice.core.spi.WindowWriter;
@@ -55,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link WindowWriter#close()} without a commit discards what is staged; batches already sent stay sent,
  * and the re-run of the window sends them again under the same keys.
  */
-final class HttpSink implements Sink {
+final class HttpSink implements Sink, ObservedConnections {
     private static final Logger log = LoggerFactory.getLogger(HttpSink.class);
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final int FILE_BUFFER = 64 * 1024;
@@ -331,5 +333,10 @@ final class HttpSink implements Sink {
     @Override
     public String toString() {
         return "HttpSink[" + target() + ", mode=" + config.mode().name().toLowerCase(Locale.ROOT) + "]";
+    }
+
+    @Override
+    public List<ConnectionStats> connectionStats() {
+        return List.of(connection.observed());
     }
 }

@@ -6,7 +6,9 @@ import dev.sluice.connectors.http.Pagination.Stop;
 import dev.sluice.connectors.http.Pagination.Style;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.spi.ConnectionStats;
 import dev.sluice.core.spi.DataRecord;
+import dev.sluice.core.spi.ObservedConnections;
 import dev.sluice.core.spi.Page;
 import dev.sluice.core.spi.Source;
 import dev.sluice.core.spi.SourceContext;
@@ -37,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  * progress, how many pages it read and which positions it saw, so that a position seen twice or a
  * window longer than {@code max_pages} fails the window instead of looping.
  */
-final class HttpSource implements Source {
+final class HttpSource implements Source, ObservedConnections {
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*((?:;\\s*[^;,]+)*)");
 
@@ -246,5 +248,10 @@ final class HttpSource implements Source {
     public void close() {
         progress.clear();
         connection.close();
+    }
+
+    @Override
+    public List<ConnectionStats> connectionStats() {
+        return List.of(connection.observed());
     }
 }

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.spi.ConnectionStats;
 import dev.sluice.core.spi.DataRecord;
 import dev.sluice.core.spi.KeyResult;
+import dev.sluice.core.spi.ObservedConnections;
 import dev.sluice.core.spi.Step;
 import dev.sluice.core.spi.StepContext;
 import dev.sluice.core.spi.StepResult;
@@ -33,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * come out in their order. Answers (and failures) are cached for the run by request, since many
  * records often share a lot or a parent.
  */
-final class HttpStep implements Step {
+final class HttpStep implements Step, ObservedConnections {
     private static final Logger log = LoggerFactory.getLogger(HttpStep.class);
 
     enum Merge { OBJECT, ARRAY, FIELDS, ROWS }
@@ -271,5 +273,10 @@ final class HttpStep implements Step {
     public void close() {
         cache.clear();
         connection.close();
+    }
+
+    @Override
+    public List<ConnectionStats> connectionStats() {
+        return List.of(connection.observed());
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.core.runner;
 
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.state.Counts;
+import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.window.Window;
 import java.util.List;
 
@@ -13,8 +14,16 @@ public interface RunListener {
     RunListener NONE = new RunListener() {
     };
 
+    /** The run is on the books with this id and holds the pipeline's lease; nothing has been read yet. */
+    default void runStarted(RunRecord run) {
+    }
+
     /** The windows this run will process, retries first. */
     default void planned(List<Window> windows, String note) {
+    }
+
+    /** A window begins: it is marked running on the books and its first page is about to be read. */
+    default void windowStarted(Window window) {
     }
 
     default void windowCommitted(Window window, Counts counts) {

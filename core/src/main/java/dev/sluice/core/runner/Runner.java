@@ -251,6 +251,7 @@ public final class Runner {
         Window w = entry.window();
         long read = 0, written = 0, rejected = 0, empty = 0;
         var keys = new KeyBook();
+        listener.windowStarted(w);
         try {
             Counts counts;
             try (WindowWriter writer = begin(w)) {
@@ -510,6 +511,7 @@ public final class Runner {
         }, every, every, TimeUnit.MILLISECONDS);
         try {
             RunRecord run = store.startRun(id, kind, details);
+            listener.runStarted(run);
             try {
                 return body.apply(run);
             } catch (RuntimeException e) {
