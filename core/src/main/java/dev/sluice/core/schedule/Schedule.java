@@ -210,8 +210,13 @@ public final class Schedule {
     public String describe() {
         String what = every != null
                 ? "every " + Span.ofDuration(every)
-                : CronDescriptor.instance(Locale.ENGLISH).describe(parsed) + " (" + zone.getId() + ")";
+                : CronDescriptor.instance(Locale.ENGLISH).describe(parsed) + " (" + zoneName() + ")";
         return jitter.isZero() ? what : what + ", jitter up to " + Span.ofDuration(jitter);
+    }
+
+    /** The zone's name; UTC for the offset Z, which is what a pipeline without a timezone has. */
+    private String zoneName() {
+        return zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
     }
 
     /**
@@ -311,7 +316,7 @@ public final class Schedule {
     /** The schedule as a pipeline file would write it, such as {@code cron '*}{@code /15 * * * *' in Europe/Paris, jitter 30s}. */
     @Override
     public String toString() {
-        String what = every != null ? "every " + Span.ofDuration(every) : "cron '" + cron + "' in " + zone.getId();
+        String what = every != null ? "every " + Span.ofDuration(every) : "cron '" + cron + "' in " + zoneName();
         return jitter.isZero() ? what : what + ", jitter " + Span.ofDuration(jitter);
     }
 }
