@@ -113,6 +113,45 @@ class PipelineSchemaTest {
     }
 
     @Test
+    void the_service_keys_are_valid_against_the_schema_and_load(@TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                schedule: {cron: "*/15 * * * *", timezone: Europe/Paris, jitter: 30s}
+                enabled: "${env:ENABLE_SCHEMA_CHECK:-true}"
+                alerts: {lag: {warning: 2h, critical: 6h}, mute: false}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isEmpty();
+        assertThat(ConfigLoader.standard().load(dir.resolve("scheduled.yaml"), yaml).service().schedule()).isPresent();
+    }
+
+    @Test
+    void the_schema_refuses_cron_and_every_together_as_the_loader_does() {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                schedule: {cron: "@daily", every: 1d}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+    }
+
+    @Test
+    void the_schema_refuses_a_timezone_with_an_interval_as_the_loader_does() {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                schedule: {every: 5m, timezone: Europe/Paris}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+    }
+
+    @Test
     void every_key_of_the_schema_has_a_row_in_the_reference_page() throws IOException {
         String reference = Files.readString(ROOT.resolve("docs/PIPELINE.md"));
         var missing = new ArrayList<String>();

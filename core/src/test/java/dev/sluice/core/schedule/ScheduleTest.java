@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,18 @@ class ScheduleTest {
         assertThat(runsOn(schedule, "2025-01-10", UTC)).hasSize(1);  // a Friday
         assertThat(runsOn(schedule, "2025-01-13", UTC)).hasSize(1);  // a Monday, the 13th
         assertThat(runsOn(schedule, "2025-01-14", UTC)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} after Wednesday 2025-01-01T10:30Z is {1}")
+    @CsvSource({
+            "0 9 * * MON,     2025-01-06T09:00:00Z",
+            "0 9 * * mon-fri, 2025-01-02T09:00:00Z",
+            "0 9 * * 0,       2025-01-05T09:00:00Z",
+            "0 9 * * 7,       2025-01-05T09:00:00Z",
+            "0 9 1 JAN *,     2026-01-01T09:00:00Z",
+    })
+    void names_work_and_sunday_is_0_or_7_as_in_unix_cron(String cron, String next) {
+        assertThat(Schedule.cron(cron, UTC).nextAfter(at("2025-01-01T10:30:00Z"))).isEqualTo(at(next));
     }
 
     // Invalid schedules
@@ -329,6 +342,11 @@ class ScheduleTest {
     @Test
     void a_macro_is_described_as_the_expression_it_stands_for() {
         assertThat(Schedule.cron("@daily", UTC).describe()).isEqualTo(Schedule.cron("0 0 * * *", UTC).describe());
+    }
+
+    @Test
+    void the_utc_offset_of_a_pipeline_without_a_timezone_is_described_as_utc() {
+        assertThat(Schedule.cron("30 2 * * *", ZoneOffset.UTC).describe()).isEqualTo("at 02:30 (UTC)");
     }
 
     @Test
