@@ -26,9 +26,20 @@ class ScheduleTest {
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
     private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final Schedule EVERY_5M = Schedule.every(Duration.ofMinutes(5));
+    private static final Schedule QUARTER_HOURS = Schedule.cron("*/15 * * * *", UTC);
 
     private static Instant at(String instant) {
         return Instant.parse(instant);
+    }
+
+    private static Instant nextAfter(String cron, ZoneId zone, String t) {
+        return Schedule.cron(cron, zone).nextAfter(at(t));
+    }
+
+    /** {@link Schedule#due} with {@code lastDue} written as an instant, or "none". */
+    private static Instant due(Schedule schedule, String lastDue, String now) {
+        return schedule.due(lastDue.equals("none") ? Optional.empty() : Optional.of(at(lastDue)), at(now));
     }
 
     /** Every due time of {@code schedule} during the local day {@code date} of {@code zone}, one after the other. */
@@ -45,30 +56,22 @@ class ScheduleTest {
 
     @Test
     void a_cron_schedule_is_next_due_at_its_next_time_on_the_wall_clock_of_its_zone() {
-        var schedule = Schedule.cron("0 9 * * *", PARIS);
-
-        assertThat(schedule.nextAfter(at("2025-06-30T10:00:00Z"))).isEqualTo(at("2025-07-01T07:00:00Z"));
+        assertThat(nextAfter("0 9 * * *", PARIS, "2025-06-30T10:00:00Z")).isEqualTo(at("2025-07-01T07:00:00Z"));
     }
 
     @Test
     void the_next_time_is_strictly_after_a_time_that_matches() {
-        var schedule = Schedule.cron("*/15 * * * *", UTC);
-
-        assertThat(schedule.nextAfter(at("2025-01-01T10:15:00Z"))).isEqualTo(at("2025-01-01T10:30:00Z"));
+        assertThat(QUARTER_HOURS.nextAfter(at("2025-01-01T10:15:00Z"))).isEqualTo(at("2025-01-01T10:30:00Z"));
     }
 
     @Test
     void the_next_time_after_a_fraction_of_a_second_before_a_match_is_that_match() {
-        var schedule = Schedule.cron("*/15 * * * *", UTC);
-
-        assertThat(schedule.nextAfter(at("2025-01-01T10:14:59.999Z"))).isEqualTo(at("2025-01-01T10:15:00Z"));
+        assertThat(QUARTER_HOURS.nextAfter(at("2025-01-01T10:14:59.999Z"))).isEqualTo(at("2025-01-01T10:15:00Z"));
     }
 
     @Test
     void an_interval_is_next_due_one_interval_later() {
-        var schedule = Schedule.every(Duration.ofMinutes(5));
-
-        assertThat(schedule.nextAfter(at("2025-01-01T10:03:20Z"))).isEqualTo(at("2025-01-01T10:08:20Z"));
+        assertThat(EVERY_5M.nextAfter(at("2025-01-01T10:03:20Z"))).isEqualTo(at("2025-01-01T10:08:20Z"));
     }
 
     @ParameterizedTest(name = "{0} after 2025-01-01T10:30Z is {1}")
@@ -82,7 +85,7 @@ class ScheduleTest {
             "@annually, 2026-01-01T00:00:00Z",
     })
     void a_macro_stands_for_its_usual_expression(String macro, String next) {
-        assertThat(Schedule.cron(macro, UTC).nextAfter(at("2025-01-01T10:30:00Z"))).isEqualTo(at(next));
+        assertThat(nextAfter(macro, UTC, "2025-01-01T10:30:00Z")).isEqualTo(at(next));
     }
 
     @Test
@@ -103,7 +106,7 @@ class ScheduleTest {
             "0 9 1 JAN *,     2026-01-01T09:00:00Z",
     })
     void names_work_and_sunday_is_0_or_7_as_in_unix_cron(String cron, String next) {
-        assertThat(Schedule.cron(cron, UTC).nextAfter(at("2025-01-01T10:30:00Z"))).isEqualTo(at(next));
+        assertThat(nextAfter(cron, UTC, "2025-01-01T10:30:00Z")).isEqualTo(at(next));
     }
 
     // Invalid schedules
@@ -135,47 +138,34 @@ class ScheduleTest {
 
     // Daylight saving time
 
-    @Test
-    void a_daily_cron_in_the_hour_skipped_in_spring_runs_once_that_day_an_hour_later_on_the_wall_clock() {
-        var runs = runsOn(Schedule.cron("30 2 * * *", PARIS), "2025-03-30", PARIS);
-
-        assertThat(runs).containsExactly(ZonedDateTime.parse("2025-03-30T03:30+02:00[Europe/Paris]"));
+    @ParameterizedTest(name = "{0} in {1} on {2} runs once, at {3}")
+    @CsvSource({
+            "30 2 * * *, Europe/Paris,     2025-03-30, 2025-03-30T03:30+02:00[Europe/Paris]",
+            "30 2 * * *, America/New_York, 2025-03-09, 2025-03-09T03:30-04:00[America/New_York]",
+    })
+    void a_daily_cron_in_the_hour_skipped_in_spring_runs_once_that_day_an_hour_later_on_the_wall_clock(
+            String cron, String zone, String date, String run) {
+        assertThat(runsOn(Schedule.cron(cron, ZoneId.of(zone)), date, ZoneId.of(zone))).containsExactly(ZonedDateTime.parse(run));
     }
 
-    @Test
-    void a_daily_cron_in_the_hour_repeated_in_autumn_runs_once_in_the_first_pass() {
-        var runs = runsOn(Schedule.cron("30 2 * * *", PARIS), "2025-10-26", PARIS);
-
-        assertThat(runs).containsExactly(ZonedDateTime.parse("2025-10-26T02:30+02:00[Europe/Paris]"));
+    @ParameterizedTest(name = "{0} in {1} on {2} runs once, at {3}")
+    @CsvSource({
+            "30 2 * * *, Europe/Paris,     2025-10-26, 2025-10-26T02:30+02:00[Europe/Paris]",
+            "30 1 * * *, America/New_York, 2025-11-02, 2025-11-02T01:30-04:00[America/New_York]",
+    })
+    void a_daily_cron_in_the_hour_repeated_in_autumn_runs_once_in_the_first_pass(String cron, String zone, String date, String run) {
+        assertThat(runsOn(Schedule.cron(cron, ZoneId.of(zone)), date, ZoneId.of(zone))).containsExactly(ZonedDateTime.parse(run));
     }
 
     @Test
     void a_daily_cron_asked_from_within_the_repeated_hour_does_not_run_a_second_time() {
-        var schedule = Schedule.cron("30 2 * * *", PARIS);
-
         // 02:00 CET, the second pass; 02:30 CEST has run an hour ago.
-        assertThat(schedule.nextAfter(at("2025-10-26T01:00:00Z"))).isEqualTo(at("2025-10-27T01:30:00Z"));
+        assertThat(nextAfter("30 2 * * *", PARIS, "2025-10-26T01:00:00Z")).isEqualTo(at("2025-10-27T01:30:00Z"));
     }
 
     @Test
     void the_day_after_a_spring_forward_the_daily_cron_is_back_at_its_time() {
-        var schedule = Schedule.cron("30 2 * * *", PARIS);
-
-        assertThat(schedule.nextAfter(at("2025-03-30T01:30:00Z"))).isEqualTo(at("2025-03-31T00:30:00Z"));
-    }
-
-    @Test
-    void in_new_york_a_daily_cron_in_the_skipped_hour_runs_once_an_hour_later() {
-        var runs = runsOn(Schedule.cron("30 2 * * *", NEW_YORK), "2025-03-09", NEW_YORK);
-
-        assertThat(runs).containsExactly(ZonedDateTime.parse("2025-03-09T03:30-04:00[America/New_York]"));
-    }
-
-    @Test
-    void in_new_york_a_daily_cron_in_the_repeated_hour_runs_once_in_the_first_pass() {
-        var runs = runsOn(Schedule.cron("30 1 * * *", NEW_YORK), "2025-11-02", NEW_YORK);
-
-        assertThat(runs).containsExactly(ZonedDateTime.parse("2025-11-02T01:30-04:00[America/New_York]"));
+        assertThat(nextAfter("30 2 * * *", PARIS, "2025-03-30T01:30:00Z")).isEqualTo(at("2025-03-31T00:30:00Z"));
     }
 
     @ParameterizedTest(name = "{0} in {1} on {2}: {3} runs")
@@ -223,66 +213,48 @@ class ScheduleTest {
 
     @Test
     void a_cron_schedule_that_never_ran_is_due_at_its_next_time_after_now() {
-        var schedule = Schedule.cron("*/15 * * * *", UTC);
-
-        assertThat(schedule.due(Optional.empty(), at("2025-01-01T10:07:00Z"))).isEqualTo(at("2025-01-01T10:15:00Z"));
+        assertThat(due(QUARTER_HOURS, "none", "2025-01-01T10:07:00Z")).isEqualTo(at("2025-01-01T10:15:00Z"));
     }
 
     @Test
     void an_interval_that_never_ran_is_due_now() {
-        var schedule = Schedule.every(Duration.ofMinutes(5));
-
-        assertThat(schedule.due(Optional.empty(), at("2025-01-01T10:07:00Z"))).isEqualTo(at("2025-01-01T10:07:00Z"));
+        assertThat(due(EVERY_5M, "none", "2025-01-01T10:07:00Z")).isEqualTo(at("2025-01-01T10:07:00Z"));
     }
 
     @Test
     void a_cron_schedule_is_due_at_its_next_time_after_the_last_due_time() {
-        var schedule = Schedule.cron("*/15 * * * *", UTC);
-
-        assertThat(schedule.due(Optional.of(at("2025-01-01T10:00:00Z")), at("2025-01-01T10:07:00Z"))).isEqualTo(at("2025-01-01T10:15:00Z"));
+        assertThat(due(QUARTER_HOURS, "2025-01-01T10:00:00Z", "2025-01-01T10:07:00Z")).isEqualTo(at("2025-01-01T10:15:00Z"));
     }
 
     @Test
     void an_interval_is_due_one_interval_after_the_last_due_time() {
-        var schedule = Schedule.every(Duration.ofMinutes(5));
-
-        assertThat(schedule.due(Optional.of(at("2025-01-01T10:04:00Z")), at("2025-01-01T10:07:00Z"))).isEqualTo(at("2025-01-01T10:09:00Z"));
+        assertThat(due(EVERY_5M, "2025-01-01T10:04:00Z", "2025-01-01T10:07:00Z")).isEqualTo(at("2025-01-01T10:09:00Z"));
     }
 
     @Test
     void a_due_time_that_is_exactly_now_is_due_now() {
-        var schedule = Schedule.every(Duration.ofMinutes(5));
-
-        assertThat(schedule.due(Optional.of(at("2025-01-01T10:02:00Z")), at("2025-01-01T10:07:00Z"))).isEqualTo(at("2025-01-01T10:07:00Z"));
+        assertThat(due(EVERY_5M, "2025-01-01T10:02:00Z", "2025-01-01T10:07:00Z")).isEqualTo(at("2025-01-01T10:07:00Z"));
     }
 
-    @Test
-    void cron_times_missed_while_nothing_ran_are_due_now_once() {
-        var schedule = Schedule.cron("*/15 * * * *", UTC);
-        Instant now = at("2025-01-03T10:07:00Z"); // two days and some 200 times after the last run
+    @ParameterizedTest(name = "{0}: last due {1}, now {2}: due now, then at {3}")
+    @CsvSource({
+            "cron,     2025-01-01T00:00:00Z, 2025-01-03T10:07:00Z, 2025-01-03T10:15:00Z", // some 200 quarter hours missed
+            "interval, 2025-01-01T10:00:00Z, 2025-01-01T11:07:00Z, 2025-01-01T11:12:00Z",
+    })
+    void due_times_missed_while_nothing_ran_are_due_now_once(String kind, String lastDue, String now, String then) {
+        Schedule schedule = kind.equals("cron") ? QUARTER_HOURS : EVERY_5M;
 
-        Instant due = schedule.due(Optional.of(at("2025-01-01T00:00:00Z")), now);
+        Instant due = due(schedule, lastDue, now);
 
-        assertThat(due).isEqualTo(now);
-        assertThat(schedule.due(Optional.of(due), now)).isEqualTo(at("2025-01-03T10:15:00Z"));
-    }
-
-    @Test
-    void intervals_missed_while_nothing_ran_are_due_now_once_and_the_next_one_an_interval_later() {
-        var schedule = Schedule.every(Duration.ofMinutes(5));
-        Instant now = at("2025-01-01T11:07:00Z");
-
-        Instant due = schedule.due(Optional.of(at("2025-01-01T10:00:00Z")), now);
-
-        assertThat(due).isEqualTo(now);
-        assertThat(schedule.due(Optional.of(due), now)).isEqualTo(at("2025-01-01T11:12:00Z"));
+        assertThat(due).isEqualTo(at(now));
+        assertThat(due(schedule, due.toString(), now)).isEqualTo(at(then));
     }
 
     // Jitter
 
     @Test
     void without_jitter_the_delay_is_zero() {
-        assertThat(Schedule.every(Duration.ofMinutes(5)).randomDelay(new SplittableRandom(1))).isZero();
+        assertThat(EVERY_5M.randomDelay(new SplittableRandom(1))).isZero();
     }
 
     @Test
@@ -327,9 +299,9 @@ class ScheduleTest {
 
     @Test
     void jitter_does_not_move_the_due_time() {
-        var schedule = Schedule.every(Duration.ofMinutes(5)).withJitter(Duration.ofSeconds(30));
+        var schedule = EVERY_5M.withJitter(Duration.ofSeconds(30));
 
-        assertThat(schedule.due(Optional.of(at("2025-01-01T10:04:00Z")), at("2025-01-01T10:07:00Z"))).isEqualTo(at("2025-01-01T10:09:00Z"));
+        assertThat(due(schedule, "2025-01-01T10:04:00Z", "2025-01-01T10:07:00Z")).isEqualTo(at("2025-01-01T10:09:00Z"));
     }
 
     // For people
