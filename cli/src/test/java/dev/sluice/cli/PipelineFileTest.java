@@ -8,6 +8,8 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.Connectors;
 import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.config.ServiceSettings;
+import dev.sluice.core.schedule.Schedule;
 import dev.sluice.core.window.Align;
 import dev.sluice.core.window.CursorKind;
 import java.io.IOException;
@@ -27,7 +29,7 @@ class PipelineFileTest {
     @TempDir
     Path dir;
 
-    private final Map<String, String> environment = Map.of("OUT_DIR", "from-env", "API_TOKEN", "s3cr3t-value");
+    private final Map<String, String> environment = Map.of("OUT_DIR", "from-env", "API_TOKEN", "s3cr3t-value", "ENABLE_ORDERS", "false");
     private final ConfigLoader loader = new ConfigLoader(name -> Optional.ofNullable(environment.get(name)), Connectors.discover());
 
     private PipelineConfig load(String yaml) {
@@ -231,5 +233,192 @@ class PipelineFileTest {
                 source: {type: generate}
                 sink: {type: jsonl, path: out}
                 """).hasMessageContaining("state: 'mongodb://localhost/books' is not a state URL");
+    }
+
+    // The keys of sluice serve: schedule, enabled, alerts
+
+    private static final String WINDOWS_SOURCE_SINK = """
+            windows: {start: 2025-01-01T00:00:00Z}
+            source: {type: generate}
+            sink: {type: jsonl, path: out}
+            """;
+
+    @Test
+    void without_service_keys_a_pipeline_has_no_schedule_is_enabled_and_has_no_lag_alerts() {
+        assertThat(load(WINDOWS_SOURCE_SINK).service()).isEqualTo(ServiceSettings.DEFAULT);
+    }
+
+    @Test
+    void binds_a_cron_schedule_with_its_timezone_and_jitter() {
+        PipelineConfig c = load(WINDOWS_SOURCE_SINK + """
+                schedule: {cron: "*/15 * * * *", timezone: Europe/Paris, jitter: 30s}
+                """);
+
+        assertThat(c.service().schedule()).contains(Schedule.cron("*/15 * * * *", ZoneId.of("Europe/Paris")).withJitter(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void a_cron_schedule_is_read_in_the_windows_timezone_unless_it_names_its_own() {
+        PipelineConfig c = load("""
+                windows: {start: 2025-01-01, timezone: America/New_York}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                schedule: {cron: "@daily"}
+                """);
+
+        assertThat(c.service().schedule().flatMap(Schedule::zone)).contains(ZoneId.of("America/New_York"));
+    }
+
+    @Test
+    void a_cron_schedule_is_read_in_utc_when_no_timezone_is_set() {
+        PipelineConfig c = load(WINDOWS_SOURCE_SINK + "schedule: {cron: \"0 2 * * *\"}\n");
+
+        assertThat(c.service().schedule().map(Schedule::describe)).contains("at 02:00 (UTC)");
+    }
+
+    @Test
+    void binds_an_interval_schedule() {
+        PipelineConfig c = load(WINDOWS_SOURCE_SINK + "schedule: {every: 5m}\n");
+
+        assertThat(c.service().schedule()).contains(Schedule.every(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void binds_enabled_and_the_alert_settings() {
+        PipelineConfig c = load(WINDOWS_SOURCE_SINK + """
+                enabled: false
+                alerts:
+                  lag: {warning: 2h, critical: 6h}
+                  mute: true
+                """);
+
+        assertThat(c.service()).isEqualTo(new ServiceSettings(Optional.empty(), false, Optional.of(Duration.ofHours(2)),
+                Optional.of(Duration.ofHours(6)), true));
+    }
+
+    @Test
+    void either_lag_threshold_may_be_given_alone() {
+        PipelineConfig c = load(WINDOWS_SOURCE_SINK + "alerts: {lag: {critical: 1d}}\n");
+
+        assertThat(c.service().lagWarning()).isEmpty();
+        assertThat(c.service().lagCritical()).contains(Duration.ofDays(1));
+    }
+
+    @Test
+    void enabled_may_come_from_an_environment_flag() {
+        assertThat(load(WINDOWS_SOURCE_SINK + "enabled: ${env:ENABLE_ORDERS:-true}\n").service().enabled()).isFalse();
+    }
+
+    @Test
+    void a_snapshot_pipeline_may_have_lag_alerts() {
+        PipelineConfig c = load("""
+                windows: {cursor: none}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                alerts: {lag: {warning: 1d}}
+                """);
+
+        assertThat(c.service().lagWarning()).contains(Duration.ofDays(1));
+    }
+
+    @Test
+    void cron_and_every_together_are_refused_at_the_every_key() {
+        assertInvalid(WINDOWS_SOURCE_SINK + """
+                schedule:
+                  cron: "*/15 * * * *"
+                  every: 15m
+                """).hasMessageContaining("p.yaml line 6:10: schedule.every: give either cron or every, not both");
+    }
+
+    @Test
+    void a_schedule_without_cron_or_every_is_refused_with_examples() {
+        assertInvalid(WINDOWS_SOURCE_SINK + """
+                schedule:
+                  jitter: 10s
+                """).hasMessageContaining("p.yaml line 5:3: schedule: a schedule needs cron or every; e.g. schedule: {cron: \"*/15 * * * *\"");
+    }
+
+    @Test
+    void a_cron_key_without_a_value_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {cron: }\n").hasMessageContaining("schedule.cron: cron has no value");
+    }
+
+    @Test
+    void a_bad_cron_expression_is_reported_at_its_line_with_what_is_wrong() {
+        assertInvalid(WINDOWS_SOURCE_SINK + """
+                schedule:
+                  cron: "61 * * * *"
+                """).hasMessageContaining("p.yaml line 5:9: schedule.cron: '61 * * * *' is not a valid cron expression: "
+                + "value 61 not in range [0, 59]; write five fields");
+    }
+
+    @Test
+    void a_bad_schedule_timezone_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {cron: \"@hourly\", timezone: Mars/Olympus}\n")
+                .hasMessageContaining("p.yaml line 4:39: schedule.timezone: 'Mars/Olympus' is not an IANA time zone");
+    }
+
+    @Test
+    void a_timezone_with_an_interval_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {every: 5m, timezone: Europe/Paris}\n")
+                .hasMessageContaining("schedule.timezone: timezone applies to cron only");
+    }
+
+    @Test
+    void an_interval_under_one_second_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {every: 500ms}\n")
+                .hasMessageContaining("p.yaml line 4:19: schedule.every: an interval must be at least 1s, was 500ms");
+    }
+
+    @Test
+    void a_zero_jitter_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {every: 5m, jitter: 0s}\n")
+                .hasMessageContaining("schedule.jitter: must be more than zero, e.g. jitter: 30s; leave jitter out for none");
+    }
+
+    @Test
+    void a_jitter_as_long_as_the_interval_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {every: 5m, jitter: 5m}\n")
+                .hasMessageContaining("schedule.jitter: jitter 5m must be shorter than the interval 5m");
+    }
+
+    @Test
+    void a_lag_warning_not_shorter_than_the_critical_lag_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + """
+                alerts:
+                  lag: {warning: 6h, critical: 2h}
+                """).hasMessageContaining("p.yaml line 5:18: alerts.lag.warning: warning 6h must be shorter than critical 2h");
+    }
+
+    @Test
+    void a_lag_alert_without_thresholds_is_refused() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "alerts: {lag: {}}\n").hasMessageContaining("alerts.lag: give warning, critical or both");
+    }
+
+    @Test
+    void a_lag_alert_on_an_id_cursor_is_refused() {
+        assertInvalid("""
+                windows: {cursor: id, start: 1, end: 101}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                alerts: {lag: {warning: 2h}}
+                """).hasMessageContaining("alerts.lag: a lag alert measures now minus the watermark's time");
+    }
+
+    @Test
+    void an_unknown_service_key_names_the_closest_valid_one() {
+        assertInvalid(WINDOWS_SOURCE_SINK + "schedule: {cron: \"@daily\", timzone: UTC}\n")
+                .hasMessageContaining("schedule.timzone: unknown key (did you mean 'timezone'?)");
+    }
+
+    @Test
+    void every_problem_of_the_service_keys_is_reported_together() {
+        assertInvalid(WINDOWS_SOURCE_SINK + """
+                schedule: {cron: "* * *"}
+                enabled: maybe
+                alerts: {lag: {warning: 0s}, mute: sometimes}
+                """).hasMessageContaining("4 problems in p.yaml").hasMessageContaining("schedule.cron:")
+                .hasMessageContaining("enabled: 'maybe' is not true or false").hasMessageContaining("alerts.lag.warning: must be more than zero")
+                .hasMessageContaining("alerts.mute: 'sometimes' is not true or false");
     }
 }

@@ -1,10 +1,12 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.databind.JsonNode;
@@ -110,6 +114,34 @@ class PipelineSchemaTest {
 
         assertThat(SCHEMA.validate(yamlAsJson(yaml))).isEmpty();
         assertThat(ConfigLoader.standard().load(ROOT.resolve("examples/jdbc-schema-check.yaml"), yaml).source()).isNotNull();
+    }
+
+    @Test
+    void the_service_keys_are_valid_against_the_schema_and_load(@TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                schedule: {cron: "*/15 * * * *", timezone: Europe/Paris, jitter: 30s}
+                enabled: "${env:ENABLE_SCHEMA_CHECK:-true}"
+                alerts: {lag: {warning: 2h, critical: 6h}, mute: false}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isEmpty();
+        assertThat(ConfigLoader.standard().load(dir.resolve("scheduled.yaml"), yaml).service().schedule()).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{cron: \"@daily\", every: 1d}", "{every: 5m, timezone: Europe/Paris}", "{jitter: 10s}", "{every: 5m, jiter: 1s}"})
+    void the_schema_refuses_a_schedule_the_loader_refuses(String schedule, @TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                sink: {type: jsonl, path: out}
+                """ + "schedule: " + schedule + "\n";
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+        assertThatThrownBy(() -> ConfigLoader.standard().load(dir.resolve("p.yaml"), yaml)).isInstanceOf(SluiceException.class);
     }
 
     @Test

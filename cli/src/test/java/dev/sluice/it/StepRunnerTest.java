@@ -7,6 +7,7 @@ import dev.sluice.core.PipelineId;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.PipelineConfig;
 import dev.sluice.core.config.PipelineConfig.PipelineStep;
+import dev.sluice.core.config.ServiceSettings;
 import dev.sluice.core.runner.RunListener;
 import dev.sluice.core.runner.RunResult;
 import dev.sluice.core.runner.Runner;
@@ -107,7 +108,7 @@ class StepRunnerTest {
     private PipelineConfig pipeline() {
         var windows = WindowSettings.time(T0, Optional.of(Span.parse("1h")));
         return new PipelineConfig(ID, dir.resolve("steps.yaml"), "", Optional.empty(), windows, "scripted", source, "memory", sink,
-                List.of(new PipelineStep("lookup", "scripted", step)), 1);
+                List.of(new PipelineStep("lookup", "scripted", step)), 1, ServiceSettings.DEFAULT);
     }
 
     private Runner runner() {

@@ -6,6 +6,7 @@ import dev.sluice.core.ErrorCode;
 import dev.sluice.core.PipelineId;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.PipelineConfig;
+import dev.sluice.core.config.ServiceSettings;
 import dev.sluice.core.runner.RunListener;
 import dev.sluice.core.runner.RunResult;
 import dev.sluice.core.runner.Runner;
@@ -90,7 +91,8 @@ class TransformPipelineTest {
     private RunResult run() {
         var steps = ConfigLoader.standard().load(dir.resolve("transform.yaml"), STEPS).steps();
         var windows = WindowSettings.time(T0, Optional.of(Span.parse("1h")));
-        var pipeline = new PipelineConfig(ID, dir.resolve("transform.yaml"), "", Optional.empty(), windows, "scripted", source, "memory", sink, steps, 1);
+        var pipeline = new PipelineConfig(ID, dir.resolve("transform.yaml"), "", Optional.empty(), windows, "scripted", source, "memory", sink, steps, 1,
+                ServiceSettings.DEFAULT);
         return new Runner(pipeline, store, NOW, new RunListener() { }, new StopSignal(), Leases.currentHolder()).run();
     }
 

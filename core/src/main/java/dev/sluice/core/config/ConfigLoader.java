@@ -3,6 +3,7 @@ package dev.sluice.core.config;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.PipelineId;
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.schedule.Schedule;
 import dev.sluice.core.spi.Sink;
 import dev.sluice.core.spi.Source;
 import dev.sluice.core.spi.Step;
@@ -154,6 +155,7 @@ public final class ConfigLoader {
         if (!top.has("windows"))
             top.problem("missing required key 'windows', e.g. windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}");
         CursorKind cursor = windows == null ? CursorKind.TIME : windows.cursor();
+        ServiceSettings service = bindService(top, windows == null ? ZoneOffset.UTC : windows.zone(), cursor);
         top.object("connections").ifPresent(c -> {
             for (String connection : c.keys()) {
                 if (!NAME.matcher(connection).matches())
@@ -180,7 +182,8 @@ public final class ConfigLoader {
         String sinkType = sink == null ? null : sink.type();
         if (windows == null || src == null || sinkBound == null || steps == null || !PipelineId.isValid(name))
             return null;
-        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sinkBound, steps, parallelism);
+        return new PipelineConfig(new PipelineId(name), file, description, state, windows, sourceType, src, sinkType, sinkBound, steps,
+                parallelism, service);
     }
 
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -252,6 +255,87 @@ public final class ConfigLoader {
         if (!(url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql:") || url.startsWith("postgresql:") || url.startsWith("postgres:")))
             top.problem("state", "'" + url + "' is not a state URL; use sqlite:PATH or a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://localhost:5432/sluice");
+    }
+
+    /**
+     * Binds the keys {@code sluice serve} reads: {@code schedule}, {@code enabled} and {@code alerts}. A cron
+     * schedule is read in {@code windowsZone} unless it names its own timezone. What is wrong is reported
+     * and left out.
+     */
+    static ServiceSettings bindService(ConfigObject top, ZoneId windowsZone, CursorKind cursor) {
+        Optional<Schedule> schedule = top.object("schedule").flatMap(s -> bindSchedule(s, windowsZone));
+        boolean enabled = top.bool("enabled").orElse(true);
+        Optional<Duration> warning = Optional.empty(), critical = Optional.empty();
+        boolean muted = false;
+        Optional<ConfigObject> alerts = top.object("alerts");
+        if (alerts.isPresent()) {
+            ConfigObject a = alerts.get();
+            Optional<ConfigObject> lag = a.object("lag");
+            if (lag.isPresent()) {
+                ConfigObject l = lag.get();
+                warning = positive(l, "warning", "2h");
+                critical = positive(l, "critical", "6h");
+                if (!l.has("warning") && !l.has("critical"))
+                    l.problem("give warning, critical or both, e.g. lag: {warning: 2h, critical: 6h}");
+                if (warning.isPresent() && critical.isPresent() && warning.get().compareTo(critical.get()) >= 0) {
+                    l.problem("warning", "warning " + Span.ofDuration(warning.get()) + " must be shorter than critical "
+                            + Span.ofDuration(critical.get()) + ": the warning comes first, e.g. lag: {warning: 2h, critical: 6h}");
+                    critical = Optional.empty();
+                }
+                if (cursor == CursorKind.ID)
+                    a.problem("lag", "a lag alert measures now minus the watermark's time, and the watermark of an id cursor is an id; "
+                            + "remove alerts.lag, or use cursor: time");
+                l.finish();
+            }
+            muted = a.bool("mute").orElse(false);
+            a.finish();
+        }
+        return new ServiceSettings(schedule, enabled, warning, critical, muted);
+    }
+
+    /** Binds {@code schedule:}; empty when something is wrong (the problems are reported). */
+    private static Optional<Schedule> bindSchedule(ConfigObject s, ZoneId windowsZone) {
+        Optional<String> cron = s.string("cron");
+        ZoneId zone = s.zone("timezone").orElse(windowsZone);
+        Optional<Duration> every = s.duration("every");
+        Optional<Duration> jitter = positive(s, "jitter", "30s");
+        s.finish();
+        String example = "e.g. schedule: {cron: \"*/15 * * * *\", timezone: Europe/Paris} or schedule: {every: 5m}";
+        if (s.has("cron") && s.has("every")) {
+            s.problem("every", "give either cron or every, not both: cron runs at the times it names, every runs an interval after "
+                    + "the previous run was due; " + example);
+            return Optional.empty();
+        }
+        for (String key : List.of("cron", "every"))
+            if (s.blank(key))
+                s.problem(key, key + " has no value; " + example);
+        if (!s.has("cron") && !s.has("every"))
+            s.problem("a schedule needs cron or every; " + example);
+        if (s.has("every") && s.has("timezone"))
+            s.problem("timezone", "timezone applies to cron only (an interval is the same in every zone); remove it or use cron");
+        Optional<Schedule> bound;
+        try {
+            bound = cron.isPresent() ? Optional.of(Schedule.cron(cron.get(), zone)) : every.map(Schedule::every);
+        } catch (IllegalArgumentException e) {
+            s.problem(cron.isPresent() ? "cron" : "every", e.getMessage());
+            return Optional.empty();
+        }
+        try {
+            return jitter.isEmpty() ? bound : bound.map(b -> b.withJitter(jitter.get()));
+        } catch (IllegalArgumentException e) {
+            s.problem("jitter", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A duration that must be more than zero; a zero is reported and left out. */
+    private static Optional<Duration> positive(ConfigObject o, String key, String example) {
+        Optional<Duration> d = o.duration(key);
+        if (d.isPresent() && d.get().isZero()) {
+            o.problem(key, "must be more than zero, e.g. " + key + ": " + example + "; leave " + key + " out for none");
+            return Optional.empty();
+        }
+        return d;
     }
 
     static WindowSettings bindWindows(ConfigObject w) {

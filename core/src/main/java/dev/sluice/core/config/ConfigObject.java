@@ -65,6 +65,16 @@ public final class ConfigObject {
         return entries.containsKey(key);
     }
 
+    /**
+     * True when {@code key} is present with nothing after it ({@code key:} alone), which the typed reads
+     * return as empty, as if the key were absent.
+     */
+    public boolean blank(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        return t != null && t.getValueNode() instanceof ScalarNode sn && sn.getTag().getValue().endsWith(":null");
+    }
+
     /** The keys present, in file order (each counts as read). */
     public List<String> keys() {
         read.addAll(entries.keySet());

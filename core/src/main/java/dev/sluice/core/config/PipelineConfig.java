@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A pipeline file, bound and validated: its windows, its source, steps and sink (bound, not yet opened), and
- * where its books are kept. {@code state} is the {@code state:} URL of the file, if it has one.
+ * A pipeline file, bound and validated: its windows, its source, steps and sink (bound, not yet opened),
+ * where its books are kept, and how {@code sluice serve} runs it. {@code state} is the {@code state:} URL
+ * of the file, if it has one.
  */
 public record PipelineConfig(
         PipelineId id,
@@ -26,7 +27,8 @@ public record PipelineConfig(
         String sinkType,
         Sink sink,
         List<PipelineStep> steps,
-        int parallelism) {
+        int parallelism,
+        ServiceSettings service) {
     public PipelineConfig {
         requireNonNull(id, "id is null");
         requireNonNull(file, "file is null");
@@ -40,12 +42,16 @@ public record PipelineConfig(
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         if (parallelism < 1)
             throw new IllegalArgumentException("parallelism must be at least 1");
+        requireNonNull(service, "service is null");
     }
 
-    /** A pipeline without steps: records go from the source to the sink as they are. */
+    /**
+     * A pipeline without steps, whose records go from the source to the sink as they are, and with the
+     * {@link ServiceSettings#DEFAULT default service settings}.
+     */
     public PipelineConfig(PipelineId id, Path file, String description, Optional<String> state, WindowSettings windows,
                           String sourceType, Source source, String sinkType, Sink sink, int parallelism) {
-        this(id, file, description, state, windows, sourceType, source, sinkType, sink, List.of(), parallelism);
+        this(id, file, description, state, windows, sourceType, source, sinkType, sink, List.of(), parallelism, ServiceSettings.DEFAULT);
     }
 
     /** One item of {@code steps:}: its name (for messages and key status), its type, and the bound step. */
