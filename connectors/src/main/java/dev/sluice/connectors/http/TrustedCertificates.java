@@ -17,13 +17,14 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The TLS trust of a connection: the JDK's trusted authorities, plus a private CA when tls.ca_file names
  * one. Certificates and host names are always verified; there is deliberately no way to turn that off.
+ * Public because the service's alert mails trust a private CA the same way.
  */
-final class TrustedCertificates {
+public final class TrustedCertificates {
     private TrustedCertificates() {
     }
 
     /** The JDK's default context, or one that also trusts the certificates in the PEM file {@code caFile}. */
-    static SSLContext context(java.util.Optional<Path> caFile) throws IOException, GeneralSecurityException {
+    public static SSLContext context(java.util.Optional<Path> caFile) throws IOException, GeneralSecurityException {
         if (caFile.isEmpty())
             return SSLContext.getDefault();
         Collection<? extends Certificate> extra;

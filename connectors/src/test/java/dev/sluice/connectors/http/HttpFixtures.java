@@ -2,13 +2,11 @@ package dev.sluice.connectors.http;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.connectors.http.HttpConnectionConfig.Breaker;
 import dev.sluice.connectors.http.HttpConnectionConfig.RetryPolicy;
 import dev.sluice.connectors.http.HttpConnectionConfig.Timeouts;
 import dev.sluice.core.SluiceException;
+import dev.sluice.testkit.LogLines;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.slf4j.LoggerFactory;
 
 /** Helpers shared by the HTTP connection tests. */
 final class HttpFixtures {
@@ -104,24 +101,7 @@ final class HttpFixtures {
     }
 
     /** Collects the log lines of this package while open, with their key-values. */
-    static final class LogLines implements AutoCloseable {
-        private final Logger logger = (Logger) LoggerFactory.getLogger("dev.sluice.connectors.http");
-        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-        LogLines() {
-            appender.start();
-            logger.addAppender(appender);
-        }
-
-        List<String> lines() {
-            return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage() + " "
-                    + (e.getKeyValuePairs() == null ? "" : e.getKeyValuePairs().toString())
-                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
-        }
-
-        @Override
-        public void close() {
-            logger.detachAppender(appender);
-        }
+    static LogLines logLines() {
+        return new LogLines("dev.sluice.connectors.http");
     }
 }

@@ -167,7 +167,7 @@ class HttpRetryTest {
     @Test
     void answers_a_declared_empty_status_at_once_without_retry_or_failure() {
         api.on("/v1/x", json(400, "{\"error\":\"no data captured\"}"));
-        try (var logs = new HttpFixtures.LogLines()) {
+        try (var logs = HttpFixtures.logLines()) {
             var answer = connection.send(new HttpCall("GET", "x", Map.of(), Map.of(), Optional.empty(), Set.of(400, 503), "step 'captures'"));
 
             assertThat(answer.declaredEmpty()).isTrue();
@@ -195,7 +195,7 @@ class HttpRetryTest {
     @Test
     void logs_one_warning_per_retry_with_the_attempt_and_the_wait() {
         api.on("/v1/x", status(502), cutOff(), ok("{}"));
-        try (var logs = new HttpFixtures.LogLines()) {
+        try (var logs = HttpFixtures.logLines()) {
             get();
 
             assertThat(logs.lines()).hasSize(2);

@@ -80,7 +80,7 @@ class HttpSecretsTest {
         api.on("/v1/echo400", echo(400)).on("/v1/echo401", echo(401)).on("/v1/echo403", echo(403)).on("/v1/echo404", echo(404))
                 .on("/v1/echo500", echo(500)).on("/v1/echo503", echo(503));
         var get400 = HttpCall.get("echo400", "source");
-        try (var logs = new HttpFixtures.LogLines()) {
+        try (var logs = HttpFixtures.logLines()) {
             collect(with(new Auth.Bearer(new Secret(BEARER))), get400, HttpCall.get("echo500", "source"));
             collect(with(new Auth.ApiKey(Auth.Place.QUERY, "api_key", new Secret(QUERY_KEY))), HttpCall.get("echo404?page=1", "source"),
                     HttpCall.get("echo503", "source"), new HttpCall("GET", "echo400", Map.of(), Map.of(), Optional.empty(), Set.of(400), "step 'e'"));

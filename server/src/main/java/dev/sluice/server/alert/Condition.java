@@ -1,0 +1,68 @@
+package dev.sluice.server.alert;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What is wrong with a pipeline. Each condition of a pipeline is one incident at a time: raised when the
+ * service sees it, cleared when it no longer holds.
+ */
+public enum Condition {
+    /**
+     * A window failed after its retries. Raise it as {@link Severity#CRITICAL} with the error id of the
+     * failure; clear it when a window of the pipeline succeeds.
+     */
+    WINDOW_FAILED("window failed"),
+    /**
+     * A connection's circuit breaker opened: the endpoint failed most recent calls, so calls to it are
+     * paused. Raise it as {@link Severity#CRITICAL}; clear it when the circuit closes.
+     */
+    CIRCUIT_OPEN("circuit breaker open"),
+    /**
+     * Now minus the pipeline's watermark passed a threshold. Raise it with the severity of the threshold
+     * passed (warning or critical); clear it when the lag is under the lowest threshold again.
+     */
+    LAG("lag over threshold");
+
+    private final String label;
+
+    Condition(String label) {
+        this.label = label;
+    }
+
+    /** Words for a subject line: {@code window failed}. */
+    public String label() {
+        return label;
+    }
+
+    /** Lower case, as in a webhook body: {@code window_failed}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What the person who reads the alert should do, for this pipeline and error id. */
+    String nextSteps(String pipeline, Optional<String> errorId) {
+        String lookUp = errorId.map(id -> "Look up error " + id + " with `sluice status` on the pipeline's file or GET /api/v1/errors/" + id + ". ")
+                .orElse("See the failed windows and their error ids with `sluice status` on the pipeline's file or on the dashboard. ");
+        return switch (this) {
+            case WINDOW_FAILED -> lookUp + "The failed window is retried on the next run of " + pipeline
+                    + "; to retry it now, run the pipeline from the dashboard.";
+            case CIRCUIT_OPEN -> "The endpoint refuses or fails most calls, so " + pipeline + " has paused calling it. "
+                    + "Check the API's status (its status page or its owners). Calls resume by themselves after the breaker's wait "
+                    + "(circuit_breaker.open_for of the connection), and the next runs catch up." + errorId.map(id -> " The last error is " + id + ".").orElse("");
+            case LAG -> pipeline + " is behind: its watermark is further from now than the threshold. Check its recent runs "
+                    + "(`sluice history` on its file, or the dashboard) for failed or slow windows, and whether it is enabled; "
+                    + "a window that keeps failing holds the watermark back.";
+        };
+    }
+
+    /** What a recovery notice says to do: mostly nothing. */
+    String recoverySteps(String pipeline) {
+        return switch (this) {
+            case WINDOW_FAILED -> "Nothing to do: a window of " + pipeline + " succeeded again. A window still marked failed is retried "
+                    + "on the next runs; `sluice status` on the pipeline's file lists them.";
+            case CIRCUIT_OPEN -> "Nothing to do: the circuit closed and calls to the endpoint go through again.";
+            case LAG -> "Nothing to do: " + pipeline + " is within its lag threshold again.";
+        };
+    }
+}
