@@ -7,7 +7,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /** What differs between the SQL databases that can hold the books. Everything else is shared SQL. */
 enum Dialect {
@@ -25,6 +27,22 @@ enum Dialect {
         Instant getInstant(ResultSet rs, String column) throws SQLException {
             String text = rs.getString(column);
             return text == null ? null : Instant.parse(text);
+        }
+
+        /**
+         * Instant.toString() writes a fraction of 0, 3, 6 or 9 digits, so the stored text does not order
+         * as time within a second ("…:00Z" sorts after "…:00.5Z"): the key is the text up to the seconds
+         * followed by the fraction padded to six digits (times are kept to the microsecond).
+         */
+        @Override
+        String ordered(String time) {
+            return "(substr(" + time + ", 1, 19) || substr(ltrim(rtrim(substr(" + time + ", 20), 'Z'), '.') || '000000', 1, 6))";
+        }
+
+        @Override
+        Object ordered(Instant t) {
+            Instant micros = t.truncatedTo(ChronoUnit.MICROS);
+            return SECONDS.format(micros) + String.format(Locale.ROOT, "%06d", micros.getNano() / 1_000);
         }
 
         @Override
@@ -60,6 +78,16 @@ enum Dialect {
         }
 
         @Override
+        String ordered(String time) {
+            return time;
+        }
+
+        @Override
+        Object ordered(Instant t) {
+            return t;
+        }
+
+        @Override
         Failure classify(SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53") || state.equals("40001")
@@ -72,6 +100,8 @@ enum Dialect {
             return Failure.UNAVAILABLE;
         }
     };
+
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /** How a failed statement should be reported. */
     enum Failure { DAMAGED, UNAVAILABLE, CONFLICT, SCHEMA_MISMATCH }
@@ -101,6 +131,15 @@ enum Dialect {
     abstract void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException;
 
     abstract Instant getInstant(ResultSet rs, String column) throws SQLException;
+
+    /**
+     * An SQL expression of the time {@code time} (a column, or an expression of columns) that compares
+     * and sorts as the instants it holds, against the parameter value {@link #ordered(Instant)} gives.
+     */
+    abstract String ordered(String time);
+
+    /** The parameter value to compare with {@link #ordered(String)}. */
+    abstract Object ordered(Instant t);
 
     abstract Failure classify(SQLException e);
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.PipelineId;
 import dev.sluice.core.SluiceException;
+import dev.sluice.core.state.BooksCleanup;
 import dev.sluice.core.state.Counts;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
@@ -12,6 +13,8 @@ import dev.sluice.core.state.KeyStatus.KeyOutcome;
 import dev.sluice.core.state.Lease;
 import dev.sluice.core.state.LeaseHolder;
 import dev.sluice.core.state.LedgerEntry;
+import dev.sluice.core.state.LedgerFilter;
+import dev.sluice.core.state.PipelineSwitch;
 import dev.sluice.core.state.Position;
 import dev.sluice.core.state.RunKind;
 import dev.sluice.core.state.RunRecord;
@@ -84,6 +87,7 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
             + "attempt, records_read, records_written, records_rejected, empty_answers, run_id, error_id, started_at, finished_at";
     private static final String RUN_COLUMNS = "run_id, pipeline, sequence, kind, status, started_at, finished_at, "
             + "windows_succeeded, windows_failed, records_read, records_written, records_rejected, empty_answers, error_id, details";
+    private static final String ERROR_COLUMNS = "error_id, pipeline, run_id, code, message, context, at";
     private static final String KEY_COLUMNS =
             "pipeline, key, outcome, reason, answered_by, attempts, error_id, updated_at, cursor_kind, window_start, "
                     + "window_end, backfill";
@@ -97,6 +101,12 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
     @FunctionalInterface
     private interface Work<T> {
         T run() throws SQLException;
+    }
+
+    /** Makes a value of the current row of a result set. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T of(ResultSet rs) throws SQLException;
     }
 
     /** A typed SQL NULL, for PostgreSQL, which needs to know the type of every parameter. */
@@ -417,18 +427,20 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
     }
 
     @Override
-    public List<RunRecord> runs(PipelineId pipeline, int limit) {
+    public List<RunRecord> runs(PipelineId pipeline, int limit, Optional<Long> beforeSequence) {
         requireNonNull(pipeline, "pipeline is null");
+        requireNonNull(beforeSequence, "beforeSequence is null");
         requirePositive(limit);
-        return read("list the runs of pipeline '" + pipeline + "'", () -> {
-            List<RunRecord> runs = new ArrayList<>();
-            try (ResultSet rs = bind("SELECT " + RUN_COLUMNS + " FROM sluice_runs WHERE pipeline = ? "
-                    + "ORDER BY sequence DESC LIMIT ?", pipeline.value(), limit).executeQuery()) {
-                while (rs.next())
-                    runs.add(runRecord(rs));
-            }
-            return List.copyOf(runs);
-        });
+        return readRows("list the runs of pipeline '" + pipeline + "'", this::runRecord, "SELECT " + RUN_COLUMNS
+                + " FROM sluice_runs WHERE pipeline = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?",
+                pipeline.value(), beforeSequence.orElse(Long.MAX_VALUE), limit);
+    }
+
+    @Override
+    public Optional<RunRecord> run(PipelineId pipeline, long runId) {
+        requireNonNull(pipeline, "pipeline is null");
+        return readRow("read run " + runId + " of pipeline '" + pipeline + "'", this::runRecord,
+                "SELECT " + RUN_COLUMNS + " FROM sluice_runs WHERE run_id = ? AND pipeline = ?", runId, pipeline.value());
     }
 
     // --------------------------------------------------------------------------------------- ledger
@@ -615,24 +627,32 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
     }
 
     @Override
-    public List<LedgerEntry> ledger(PipelineId pipeline, CursorKind cursor, Optional<WindowStatus> status, int limit) {
+    public List<LedgerEntry> ledger(PipelineId pipeline, CursorKind cursor, LedgerFilter filter) {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(cursor, "cursor is null");
-        requireNonNull(status, "status is null");
-        requirePositive(limit);
+        requireNonNull(filter, "filter is null");
+        filter.from().ifPresent(p -> requireComparable(p, cursor));
+        filter.to().ifPresent(p -> requireComparable(p, cursor));
+        long from = filter.from().map(Position::key).orElse(Long.MIN_VALUE);
+        long to = filter.to().map(Position::key).orElse(Long.MAX_VALUE);
+        int limit = filter.limit();
+        Optional<WindowStatus> status = filter.status();
         return read("read the ledger of pipeline '" + pipeline + "'", () -> {
             if (status.isPresent() && status.get() != WindowStatus.SUCCEEDED)
                 return ledgerEntries(bind("SELECT " + LEDGER_COLUMNS + " FROM sluice_ledger WHERE pipeline = ? "
-                        + "AND status = ? AND status <> 'succeeded' AND cursor_kind = ? "
-                        + "ORDER BY start_key DESC, id DESC LIMIT ?",
-                        pipeline.value(), status.get().label(), cursor.label(), limit));
+                        + "AND status = ? AND status <> 'succeeded' AND start_key >= ? AND start_key < ? AND cursor_kind = ?"
+                        + (filter.includeBackfill() ? "" : " AND backfill = ?") + " ORDER BY start_key DESC, id DESC LIMIT ?",
+                        filter.includeBackfill()
+                                ? new Object[] {pipeline.value(), status.get().label(), from, to, cursor.label(), limit}
+                                : new Object[] {pipeline.value(), status.get().label(), from, to, cursor.label(), false, limit}));
             // Newest incremental and newest backfill windows, each read in index order, merged here: one
             // index less to keep up on every window than an index on (pipeline, start_key) would be.
             String sql = "SELECT " + LEDGER_COLUMNS + " FROM sluice_ledger WHERE pipeline = ? AND backfill = ? "
-                    + "AND cursor_kind = ?" + (status.isPresent() ? " AND status = 'succeeded'" : "")
+                    + "AND start_key >= ? AND start_key < ? AND cursor_kind = ?" + (status.isPresent() ? " AND status = 'succeeded'" : "")
                     + " ORDER BY start_key DESC, id DESC LIMIT ?";
-            List<LedgerEntry> merged = new ArrayList<>(ledgerEntries(bind(sql, pipeline.value(), false, cursor.label(), limit)));
-            merged.addAll(ledgerEntries(bind(sql, pipeline.value(), true, cursor.label(), limit)));
+            List<LedgerEntry> merged = new ArrayList<>(ledgerEntries(bind(sql, pipeline.value(), false, from, to, cursor.label(), limit)));
+            if (filter.includeBackfill())
+                merged.addAll(ledgerEntries(bind(sql, pipeline.value(), true, from, to, cursor.label(), limit)));
             merged.sort(Comparator.comparingLong((LedgerEntry e) -> e.window().startKey())
                     .thenComparingLong(LedgerEntry::id).reversed());
             return List.copyOf(merged.subList(0, Math.min(limit, merged.size())));
@@ -691,18 +711,22 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
     @Override
     public Optional<ErrorRecord> error(String errorId) {
         requireNonNull(errorId, "errorId is null");
-        return read("read error " + errorId, () -> {
-            try (ResultSet rs = bind("SELECT error_id, pipeline, run_id, code, message, context, at FROM sluice_errors "
-                    + "WHERE error_id = ?", errorId).executeQuery()) {
-                if (!rs.next())
-                    return Optional.empty();
-                long runId = rs.getLong("run_id");
-                Optional<Long> run = rs.wasNull() ? Optional.empty() : Optional.of(runId);
-                return Optional.of(new ErrorRecord(rs.getString("error_id"), new PipelineId(rs.getString("pipeline")),
-                        run, errorCode(rs.getString("code")), rs.getString("message"),
-                        fromJson(rs.getString("context")), dialect.getInstant(rs, "at")));
-            }
-        });
+        return readRow("read error " + errorId, this::errorRecord,
+                "SELECT " + ERROR_COLUMNS + " FROM sluice_errors WHERE error_id = ?", errorId);
+    }
+
+    @Override
+    public List<ErrorRecord> errorsOfRun(long runId) {
+        return readRows("list the errors of run " + runId, this::errorRecord, "SELECT " + ERROR_COLUMNS
+                + " FROM sluice_errors WHERE run_id = ? ORDER BY " + dialect.ordered("at") + ", error_id", runId);
+    }
+
+    private ErrorRecord errorRecord(ResultSet rs) throws SQLException {
+        long runId = rs.getLong("run_id");
+        Optional<Long> run = rs.wasNull() ? Optional.empty() : Optional.of(runId);
+        return new ErrorRecord(rs.getString("error_id"), new PipelineId(rs.getString("pipeline")), run,
+                errorCode(rs.getString("code")), rs.getString("message"), fromJson(rs.getString("context")),
+                dialect.getInstant(rs, "at"));
     }
 
     // ----------------------------------------------------------------------------------- key status
@@ -743,26 +767,21 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
     }
 
     @Override
-    public List<KeyStatus> keyStatuses(PipelineId pipeline, Optional<KeyOutcome> outcome) {
+    public List<KeyStatus> keyStatuses(PipelineId pipeline, Optional<KeyOutcome> outcome, int limit) {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(outcome, "outcome is null");
-        return read("list the key statuses of pipeline '" + pipeline + "'", () -> {
-            PreparedStatement ps = outcome.isPresent()
-                    ? bind("SELECT " + KEY_COLUMNS + " FROM sluice_key_status WHERE pipeline = ? AND outcome = ? "
-                            + "ORDER BY key", pipeline.value(), outcome.get().label())
-                    : bind("SELECT " + KEY_COLUMNS + " FROM sluice_key_status WHERE pipeline = ? ORDER BY key",
-                            pipeline.value());
-            List<KeyStatus> statuses = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next())
-                    statuses.add(new KeyStatus(pipeline, rs.getString("key"),
-                            KeyOutcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
-                            Optional.ofNullable(rs.getString("reason")), Optional.ofNullable(rs.getString("answered_by")),
-                            rs.getInt("attempts"), Optional.ofNullable(rs.getString("error_id")),
-                            dialect.getInstant(rs, "updated_at"), keyWindow(rs), rs.getBoolean("backfill")));
-            }
-            return List.copyOf(statuses);
-        });
+        requirePositive(limit);
+        String action = "list the key statuses of pipeline '" + pipeline + "'";
+        Row<KeyStatus> row = rs -> new KeyStatus(pipeline, rs.getString("key"),
+                KeyOutcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
+                Optional.ofNullable(rs.getString("reason")), Optional.ofNullable(rs.getString("answered_by")),
+                rs.getInt("attempts"), Optional.ofNullable(rs.getString("error_id")),
+                dialect.getInstant(rs, "updated_at"), keyWindow(rs), rs.getBoolean("backfill"));
+        return outcome.isPresent()
+                ? readRows(action, row, "SELECT " + KEY_COLUMNS + " FROM sluice_key_status WHERE pipeline = ? AND outcome = ? "
+                        + "ORDER BY key LIMIT ?", pipeline.value(), outcome.get().label(), limit)
+                : readRows(action, row, "SELECT " + KEY_COLUMNS + " FROM sluice_key_status WHERE pipeline = ? ORDER BY key LIMIT ?",
+                        pipeline.value(), limit);
     }
 
     private static Optional<Window> keyWindow(ResultSet rs) throws SQLException {
@@ -770,6 +789,86 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
         if (kind == null)
             return Optional.empty();
         return Optional.of(Window.parse(cursorKind(kind), rs.getString("window_start"), rs.getString("window_end")));
+    }
+
+    // ------------------------------------------------------------------------------------- switches
+
+    @Override
+    public Optional<PipelineSwitch> pipelineSwitch(PipelineId pipeline) {
+        requireNonNull(pipeline, "pipeline is null");
+        return readRow("read the switch of pipeline '" + pipeline + "'", rs -> new PipelineSwitch(pipeline,
+                rs.getBoolean("enabled"), rs.getBoolean("file_enabled"), dialect.getInstant(rs, "changed_at"), rs.getString("reason")),
+                "SELECT enabled, file_enabled, changed_at, reason FROM sluice_switches WHERE pipeline = ?", pipeline.value());
+    }
+
+    @Override
+    public void setPipelineSwitch(PipelineSwitch pipelineSwitch) {
+        requireNonNull(pipelineSwitch, "pipelineSwitch is null");
+        PipelineSwitch s = pipelineSwitch;
+        write("switch pipeline '" + s.pipeline() + "' " + (s.enabled() ? "on" : "off"), () -> bind(
+                "INSERT INTO sluice_switches (pipeline, enabled, file_enabled, changed_at, reason) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (pipeline) DO UPDATE SET enabled = excluded.enabled, file_enabled = excluded.file_enabled, "
+                        + "changed_at = excluded.changed_at, reason = excluded.reason",
+                s.pipeline().value(), s.enabled(), s.fileEnabled(), s.changedAt(), s.reason()).executeUpdate());
+    }
+
+    @Override
+    public void clearPipelineSwitch(PipelineId pipeline) {
+        requireNonNull(pipeline, "pipeline is null");
+        write("clear the switch of pipeline '" + pipeline + "'",
+                () -> bind("DELETE FROM sluice_switches WHERE pipeline = ?", pipeline.value()).executeUpdate());
+    }
+
+    // -------------------------------------------------------------------------------------- cleanup
+
+    @Override
+    public BooksCleanup cleanup(PipelineId pipeline, Instant before) {
+        requireNonNull(pipeline, "pipeline is null");
+        requireNonNull(before, "before is null");
+        BooksCleanup deleted = write("clean up the books of pipeline '" + pipeline + "'", () -> clean(pipeline, before));
+        log.atInfo().addKeyValue("pipeline", pipeline.value()).addKeyValue("before", before.toString())
+                .addKeyValue("runs", deleted.runs()).addKeyValue("errors", deleted.errors())
+                .addKeyValue("discarded_windows", deleted.discardedWindows()).log("books cleaned up");
+        return deleted;
+    }
+
+    @Override
+    public BooksCleanup cleanupPreview(PipelineId pipeline, Instant before) {
+        requireNonNull(pipeline, "pipeline is null");
+        requireNonNull(before, "before is null");
+        return rehearse("preview the cleanup of pipeline '" + pipeline + "'", () -> clean(pipeline, before));
+    }
+
+    /**
+     * The changes of {@link #cleanup}, in an order the foreign keys allow (ledger entries and errors refer
+     * to runs): the old discarded entries go; then the errors of the doomed runs and the old errors of no
+     * run, unless something kept names them; the errors of doomed runs that remain lose their run; then
+     * the doomed runs go. The SQL fragment {@code kept} takes the parameters (cut, pipeline),
+     * {@code doomed} (pipeline, cut, pipeline).
+     */
+    private BooksCleanup clean(PipelineId pipeline, Instant before) throws SQLException {
+        String p = pipeline.value();
+        Object t = dialect.ordered(before);
+        // The status terms are those of the partial index of unfinished windows, so that SQLite uses it.
+        long windows = bind("DELETE FROM sluice_ledger WHERE pipeline = ? AND status = 'discarded' AND status <> 'succeeded' "
+                + "AND " + dialect.ordered("COALESCE(finished_at, started_at)") + " < ? "
+                + "AND id < (SELECT MAX(id) FROM sluice_ledger)", p, t).executeUpdate();
+        // A run is kept while it runs, is the pipeline's latest, finished at or after the cut, or is on the ledger.
+        String kept = "(r.finished_at IS NULL OR " + dialect.ordered("r.finished_at") + " >= ? "
+                + "OR r.sequence = (SELECT MAX(m.sequence) FROM sluice_runs m WHERE m.pipeline = ?) "
+                + "OR EXISTS (SELECT 1 FROM sluice_ledger l WHERE l.run_id = r.run_id))";
+        String doomed = "SELECT r.run_id FROM sluice_runs r WHERE r.pipeline = ? AND NOT " + kept;
+        // Only failed and discarded entries name an error; the subqueries leave out NULLs, which NOT IN cannot take.
+        long errors = bind("DELETE FROM sluice_errors WHERE pipeline = ? "
+                + "AND (run_id IN (" + doomed + ") OR (run_id IS NULL AND " + dialect.ordered("at") + " < ?)) "
+                + "AND error_id NOT IN (SELECT l.error_id FROM sluice_ledger l WHERE l.pipeline = ? AND l.status <> 'succeeded' "
+                + "AND l.error_id IS NOT NULL) "
+                + "AND error_id NOT IN (SELECT k.error_id FROM sluice_key_status k WHERE k.pipeline = ? AND k.error_id IS NOT NULL) "
+                + "AND error_id NOT IN (SELECT r.error_id FROM sluice_runs r WHERE r.pipeline = ? AND r.error_id IS NOT NULL AND "
+                + kept + ")", p, p, t, p, t, p, p, p, t, p).executeUpdate();
+        bind("UPDATE sluice_errors SET run_id = NULL WHERE run_id IN (" + doomed + ")", p, t, p).executeUpdate();
+        long runs = bind("DELETE FROM sluice_runs WHERE run_id IN (" + doomed + ")", p, t, p).executeUpdate();
+        return new BooksCleanup(windows, runs, errors);
     }
 
     // ---------------------------------------------------------------------------------------- reset
@@ -849,8 +948,34 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
         }
     }
 
+    /** The row that {@code sql}, a lookup by key, selects, as {@code row} makes it, or empty. */
+    private <T> Optional<T> readRow(String action, Row<T> row, String sql, Object... parameters) {
+        return readRows(action, row, sql, parameters).stream().findFirst();
+    }
+
+    /** Every row {@code sql} selects, in order, as {@code row} makes it. */
+    private <T> List<T> readRows(String action, Row<T> row, String sql, Object... parameters) {
+        return read(action, () -> {
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = bind(sql, parameters).executeQuery()) {
+                while (rs.next())
+                    rows.add(row.of(rs));
+            }
+            return List.copyOf(rows);
+        });
+    }
+
     /** Runs {@code work} in one transaction: all of it or none of it. */
     private <T> T write(String action, Work<T> work) {
+        return transaction(action, work, true);
+    }
+
+    /** Runs {@code work} in a transaction that is rolled back: what it would change, changing nothing. */
+    private <T> T rehearse(String action, Work<T> work) {
+        return transaction(action, work, false);
+    }
+
+    private <T> T transaction(String action, Work<T> work, boolean commit) {
         lock.lock();
         try {
             ensureOpen();
@@ -862,8 +987,12 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
                 rollbackQuietly();
                 throw e;
             }
+            if (!commit) {
+                end(false);
+                return result;
+            }
             try {
-                commit();
+                end(true);
             } catch (SQLException e) {
                 rollbackQuietly();
                 throw e;
@@ -886,26 +1015,24 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
             connection.setAutoCommit(false);
     }
 
-    private void commit() throws SQLException {
+    /** Ends the transaction {@link #begin} started: commits it, or rolls it back. */
+    private void end(boolean commit) throws SQLException {
         if (dialect == Dialect.SQLITE) {
-            statement("COMMIT").execute();
+            statement(commit ? "COMMIT" : "ROLLBACK").execute();
         } else {
-            connection.commit();
+            if (commit)
+                connection.commit();
+            else
+                connection.rollback();
             connection.setAutoCommit(true);
         }
     }
 
     private void rollbackQuietly() {
         try {
-            if (connection == null)
-                return;
-            if (dialect == Dialect.SQLITE) {
-                // After some failures SQLite has rolled back already, and this ROLLBACK fails harmlessly.
-                statement("ROLLBACK").execute();
-            } else {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+            // After some failures SQLite has rolled back already, and its ROLLBACK fails harmlessly.
+            if (connection != null)
+                end(false);
         } catch (SQLException | RuntimeException e) {
             log.atDebug().setCause(e).log("rollback failed");
         }

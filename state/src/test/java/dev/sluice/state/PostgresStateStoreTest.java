@@ -50,11 +50,12 @@ class PostgresStateStoreTest extends StateStoreContractTest {
         execute("CREATE SCHEMA future");
         StateStores.open(inSchema("future"), clock).close();
         execute("INSERT INTO future.sluice_schema_history (installed_rank, version, description, type, script, "
-                + "checksum, installed_by, execution_time, success) VALUES (99, '4', 'later', 'SQL', "
-                + "'V4__later.sql', 0, 'test', 0, true)");
+                + "checksum, installed_by, execution_time, success) VALUES (99, '" + NEWER_SCHEMA + "', 'later', 'SQL', "
+                + "'V" + NEWER_SCHEMA + "__later.sql', 0, 'test', 0, true)");
 
         assertFailsWith(ErrorCode.STATE_INCOMPATIBLE, () -> StateStores.open(inSchema("future"), clock))
-                .hasMessageContaining("written by a newer Sluice (schema v4, this build knows v3); upgrade Sluice");
+                .hasMessageContaining("written by a newer Sluice (schema v" + NEWER_SCHEMA + ", this build knows v" + Schema.CURRENT_VERSION
+                        + "); upgrade Sluice");
     }
 
     @Test

@@ -4,7 +4,11 @@ import static dev.sluice.state.StateAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.ErrorCode;
+import dev.sluice.core.PipelineId;
 import dev.sluice.core.state.Lease;
+import dev.sluice.core.state.LedgerEntry;
+import dev.sluice.core.state.LedgerFilter;
+import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.state.StateStore;
 import dev.sluice.core.window.CursorKind;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +20,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Random;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,12 +114,35 @@ class SqliteStateStoreTest extends StateStoreContractTest {
         store.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
             s.execute("INSERT INTO sluice_schema_history (installed_rank, version, description, type, script, "
-                    + "checksum, installed_by, execution_time, success) VALUES (99, '4', 'later', 'SQL', "
-                    + "'V4__later.sql', 0, 'test', 0, 1)");
+                    + "checksum, installed_by, execution_time, success) VALUES (99, '" + NEWER_SCHEMA + "', 'later', 'SQL', "
+                    + "'V" + NEWER_SCHEMA + "__later.sql', 0, 'test', 0, 1)");
         }
 
         assertFailsWith(ErrorCode.STATE_INCOMPATIBLE, () -> open(clock))
-                .hasMessageContaining("written by a newer Sluice (schema v4, this build knows v3); upgrade Sluice");
+                .hasMessageContaining("written by a newer Sluice (schema v" + NEWER_SCHEMA + ", this build knows v" + Schema.CURRENT_VERSION
+                        + "); upgrade Sluice");
+    }
+
+    @Test
+    void books_of_schema_v3_are_brought_to_the_current_schema_with_their_runs_and_windows() throws Exception {
+        Path file = dir.resolve("v3.db");
+        Flyway.configure(getClass().getClassLoader()).dataSource("jdbc:sqlite:" + file, null, null)
+                .locations("classpath:" + Dialect.SQLITE.migrations()).table(Schema.HISTORY_TABLE).target("3").load().migrate();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO sluice_runs (pipeline, sequence, kind, status, started_at, finished_at) "
+                    + "VALUES ('v3', 1, 'run', 'succeeded', '2024-05-01T00:00:00Z', '2024-05-01T00:00:01.5Z')");
+            s.execute("INSERT INTO sluice_ledger (pipeline, backfill, cursor_kind, start_text, end_text, start_key, end_key, status, "
+                    + "attempt, run_id, started_at, finished_at) VALUES ('v3', 0, 'time', '" + hour(0).startText() + "', '"
+                    + hour(0).endText() + "', " + hour(0).startKey() + ", " + hour(0).endKey() + ", 'succeeded', 1, 1, "
+                    + "'2024-05-01T00:00:00Z', '2024-05-01T00:00:01Z')");
+        }
+
+        try (StateStore upgraded = StateStores.open("sqlite:" + file, clock)) {
+            PipelineId v3 = new PipelineId("v3");
+            assertThat(upgraded.run(v3, 1)).get().extracting(RunRecord::finishedAt).isEqualTo(Optional.of(T0.plusMillis(1500)));
+            assertThat(upgraded.ledger(v3, CursorKind.TIME, LedgerFilter.newest(10))).extracting(LedgerEntry::window).containsExactly(hour(0));
+            assertThat(upgraded.pipelineSwitch(v3)).isEmpty();
+        }
     }
 
     @Test

@@ -3,15 +3,19 @@ package dev.sluice.state;
 import static dev.sluice.state.StateAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.PipelineId;
+import dev.sluice.core.state.BooksCleanup;
 import dev.sluice.core.state.Counts;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
 import dev.sluice.core.state.KeyStatus.KeyOutcome;
 import dev.sluice.core.state.Lease;
 import dev.sluice.core.state.LedgerEntry;
+import dev.sluice.core.state.LedgerFilter;
+import dev.sluice.core.state.PipelineSwitch;
 import dev.sluice.core.state.Position;
 import dev.sluice.core.state.RunKind;
 import dev.sluice.core.state.RunRecord;
@@ -48,6 +52,8 @@ import org.junit.jupiter.api.Test;
 abstract class StateStoreContractTest {
     static final Instant T0 = Instant.parse("2024-05-01T00:00:00Z");
     static final Duration TTL = Duration.ofMinutes(5);
+    /** A schema version a newer Sluice would write. */
+    static final int NEWER_SCHEMA = Schema.CURRENT_VERSION + 1;
 
     final TestClock clock = new TestClock(T0);
     StateStore store;
@@ -89,6 +95,33 @@ abstract class StateStoreContractTest {
         return new ErrorRecord(errorId, pipeline, Optional.of(runId), ErrorCode.SOURCE_UNAVAILABLE,
                 "GET /v1/orders returned 503 after 5 attempts", Map.of("window", "2024-05-01T00:00Z/PT1H", "status", "503"),
                 clock.instant());
+    }
+
+    ErrorRecord errorAt(Optional<Long> runId, String errorId, Instant at) {
+        return new ErrorRecord(errorId, pipeline, runId, ErrorCode.SOURCE_UNAVAILABLE, "GET /v1/orders returned 503", Map.of(), at);
+    }
+
+    /** A run that found nothing to do, started and finished at the clock's time. */
+    RunRecord emptyRun() {
+        RunRecord run = store.startRun(pipeline, RunKind.RUN, "");
+        store.finishRun(run.runId(), RunStatus.UP_TO_DATE, RunTotals.ZERO, Optional.empty());
+        return run;
+    }
+
+    /** A run that committed {@code windows}, finished at the clock's time. */
+    void finishedRun(Window... windows) {
+        long run = newRun();
+        for (Window w : windows)
+            succeed(run, w);
+        store.finishRun(run, RunStatus.SUCCEEDED, new RunTotals(windows.length, 0, Counts.ZERO), Optional.empty());
+    }
+
+    List<Long> sequences() {
+        return store.runs(pipeline, 100).stream().map(RunRecord::sequence).toList();
+    }
+
+    LedgerFilter between(Optional<WindowStatus> status, Window from, Window to, boolean backfill) {
+        return new LedgerFilter(status, Optional.of(Position.startOf(from)), Optional.of(Position.startOf(to)), backfill, 10);
     }
 
     Optional<Position> watermark() {
@@ -360,6 +393,41 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void a_run_is_found_by_its_id_within_its_own_pipeline_only() {
+        RunRecord run = store.startRun(pipeline, RunKind.BACKFILL, "from 2024-01-01 to 2024-02-01");
+
+        assertThat(store.run(pipeline, run.runId())).contains(run);
+        assertThat(store.run(newPipeline(), run.runId())).isEmpty();
+        assertThat(store.run(pipeline, 987_654_321L)).isEmpty();
+    }
+
+    @Test
+    void runs_page_back_from_the_sequence_of_the_last_run_shown() {
+        for (int i = 0; i < 5; i++)
+            store.startRun(pipeline, RunKind.RUN, "");
+
+        List<RunRecord> first = store.runs(pipeline, 2, Optional.empty());
+        List<RunRecord> second = store.runs(pipeline, 2, Optional.of(first.getLast().sequence()));
+        List<RunRecord> third = store.runs(pipeline, 2, Optional.of(second.getLast().sequence()));
+
+        assertThat(first).extracting(RunRecord::sequence).containsExactly(5L, 4L);
+        assertThat(second).extracting(RunRecord::sequence).containsExactly(3L, 2L);
+        assertThat(third).extracting(RunRecord::sequence).containsExactly(1L);
+    }
+
+    @Test
+    void errors_of_a_run_are_listed_oldest_first_to_the_microsecond() {
+        Optional<Long> run = Optional.of(newRun());
+        store.recordError(errorAt(run, "E-THIRD", T0.plusSeconds(2)));
+        store.recordError(errorAt(run, "E-FIRST", T0.plusSeconds(1)));
+        store.recordError(errorAt(run, "E-SECOND", T0.plusSeconds(1).plusNanos(1_000)));
+        store.recordError(errorAt(Optional.of(newRun()), "E-OTHER-RUN", T0));
+
+        assertThat(store.errorsOfRun(run.get())).extracting(ErrorRecord::errorId).containsExactly("E-FIRST", "E-SECOND", "E-THIRD");
+        assertThat(store.errorsOfRun(987_654_321L)).isEmpty();
+    }
+
+    @Test
     void finishing_an_unknown_run_is_a_conflict() {
         assertFailsWith(ErrorCode.STATE_CONFLICT,
                 () -> store.finishRun(987_654_321L, RunStatus.SUCCEEDED, RunTotals.ZERO, Optional.empty()));
@@ -551,6 +619,55 @@ abstract class StateStoreContractTest {
     }
 
     @Test
+    void ledger_filter_lists_the_windows_that_start_within_the_range_newest_first() {
+        long run = newRun();
+        for (int h = 0; h < 5; h++)
+            succeed(run, hour(h));
+
+        assertThat(store.ledger(pipeline, CursorKind.TIME, between(Optional.empty(), hour(1), hour(3), true)))
+                .extracting(LedgerEntry::window).containsExactly(hour(2), hour(1));
+    }
+
+    @Test
+    void ledger_filter_leaves_out_backfill_entries_unless_asked_for_them() {
+        long run = newRun();
+        succeed(run, hour(0));
+        store.markSucceeded(store.markRunning(pipeline, run, hour(1), true), Counts.ZERO, Optional.empty());
+        store.markFailed(store.markRunning(pipeline, run, hour(2), true), Counts.ZERO, errorRecord(run, "E-BACKFILL"));
+        var everything = new LedgerFilter(Optional.empty(), Optional.empty(), Optional.empty(), false, 10);
+        var failed = new LedgerFilter(Optional.of(WindowStatus.FAILED), Optional.empty(), Optional.empty(), false, 10);
+
+        assertThat(store.ledger(pipeline, CursorKind.TIME, everything)).extracting(LedgerEntry::window).containsExactly(hour(0));
+        assertThat(store.ledger(pipeline, CursorKind.TIME, failed)).isEmpty();
+        assertThat(store.ledger(pipeline, CursorKind.TIME, LedgerFilter.newest(10)))
+                .extracting(LedgerEntry::window).containsExactly(hour(2), hour(1), hour(0));
+    }
+
+    @Test
+    void ledger_filter_of_one_status_keeps_to_the_range_and_the_limit() {
+        long run = newRun();
+        for (int h = 0; h < 4; h++)
+            store.markFailed(store.markRunning(pipeline, run, hour(h), false), Counts.ZERO, errorRecord(run, "E-RANGE" + h));
+        succeed(run, hour(4));
+
+        assertThat(store.ledger(pipeline, CursorKind.TIME, between(Optional.of(WindowStatus.FAILED), hour(1), hour(4), false)))
+                .extracting(LedgerEntry::window).containsExactly(hour(3), hour(2), hour(1));
+        assertThat(store.ledger(pipeline, CursorKind.TIME, new LedgerFilter(Optional.of(WindowStatus.FAILED), Optional.empty(),
+                Optional.of(Position.startOf(hour(3))), true, 1))).extracting(LedgerEntry::window).containsExactly(hour(2));
+        assertThat(store.ledger(pipeline, CursorKind.TIME, between(Optional.of(WindowStatus.SUCCEEDED), hour(0), hour(5), true)))
+                .extracting(LedgerEntry::window).containsExactly(hour(4));
+    }
+
+    @Test
+    void ledger_filter_refuses_a_range_of_another_cursor_kind() {
+        var ids = new LedgerFilter(Optional.empty(), Optional.of(Position.ofId(1)), Optional.empty(), true, 10);
+
+        assertThatThrownBy(() -> store.ledger(pipeline, CursorKind.TIME, ids))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pipeline's cursor is time");
+    }
+
+    @Test
     void window_counts_count_every_status_including_discarded() {
         long run = newRun();
         succeed(run, hour(0));
@@ -658,6 +775,46 @@ abstract class StateStoreContractTest {
         assertThat(store.keyStatuses(pipeline, Optional.empty())).containsExactly(ok, bad);
     }
 
+    @Test
+    void key_statuses_stop_at_the_limit_in_key_order() {
+        for (String key : List.of("lot-3", "lot-1", "lot-2"))
+            store.putKeyStatus(new KeyStatus(pipeline, key, KeyOutcome.FAILED, Optional.of("no answer"), Optional.empty(), 1,
+                    Optional.empty(), T0));
+
+        assertThat(store.keyStatuses(pipeline, Optional.empty(), 2)).extracting(KeyStatus::key).containsExactly("lot-1", "lot-2");
+        assertThat(store.keyStatuses(pipeline, Optional.of(KeyOutcome.FAILED), 1)).extracting(KeyStatus::key).containsExactly("lot-1");
+    }
+
+    // ------------------------------------------------------------------------------------- switches
+
+    @Test
+    void a_pipeline_has_no_switch_until_one_is_set() {
+        assertThat(store.pipelineSwitch(pipeline)).isEmpty();
+    }
+
+    @Test
+    void a_switch_is_read_back_as_set_and_replaced_by_the_next() {
+        store.setPipelineSwitch(new PipelineSwitch(pipeline, false, true, T0, "the API is down for maintenance"));
+        PipelineSwitch on = new PipelineSwitch(pipeline, true, false, T0.plusSeconds(90).plusNanos(123_000), "");
+
+        store.setPipelineSwitch(on);
+
+        assertThat(store.pipelineSwitch(pipeline)).contains(on);
+    }
+
+    @Test
+    void clearing_a_switch_removes_it_and_leaves_other_pipelines_alone() {
+        PipelineSwitch other = new PipelineSwitch(newPipeline(), false, true, T0, "");
+        store.setPipelineSwitch(other);
+        store.setPipelineSwitch(new PipelineSwitch(pipeline, false, true, T0, ""));
+
+        store.clearPipelineSwitch(pipeline);
+        store.clearPipelineSwitch(pipeline);
+
+        assertThat(store.pipelineSwitch(pipeline)).isEmpty();
+        assertThat(store.pipelineSwitch(other.pipeline())).contains(other);
+    }
+
     // ---------------------------------------------------------------------------------------- reset
 
     @Test
@@ -752,6 +909,220 @@ abstract class StateStoreContractTest {
         store.reset(pipeline, CursorKind.TIME, Optional.of(Position.endOf(hour(10))));
 
         assertThat(watermark()).contains(Position.endOf(hour(10)));
+    }
+
+    // -------------------------------------------------------------------------------------- cleanup
+
+    static final Instant CUT = T0.plus(Duration.ofDays(1));
+    static final Duration LATER = Duration.ofDays(2);
+
+    @Test
+    void cleanup_deletes_the_runs_that_finished_before_the_cut_and_left_nothing_on_the_ledger() {
+        emptyRun();
+        emptyRun();
+        clock.advance(LATER);
+        emptyRun();
+
+        BooksCleanup deleted = store.cleanup(pipeline, CUT);
+
+        assertThat(deleted).isEqualTo(new BooksCleanup(0, 2, 0));
+        assertThat(sequences()).containsExactly(3L);
+    }
+
+    @Test
+    void cleanup_keeps_the_runs_that_ledger_entries_refer_to() {
+        finishedRun(hour(0));
+        emptyRun();
+        clock.advance(LATER);
+        emptyRun();
+
+        store.cleanup(pipeline, CUT);
+
+        assertThat(sequences()).containsExactly(3L, 1L);
+    }
+
+    @Test
+    void cleanup_never_deletes_a_run_that_has_not_finished() {
+        store.startRun(pipeline, RunKind.RUN, "still running");
+        clock.advance(LATER);
+        emptyRun();
+
+        assertThat(store.cleanup(pipeline, CUT).runs()).isZero();
+        assertThat(sequences()).containsExactly(2L, 1L);
+    }
+
+    @Test
+    void cleanup_keeps_the_latest_run_so_that_the_next_run_is_numbered_after_it() {
+        emptyRun();
+        emptyRun();
+        clock.advance(LATER);
+
+        store.cleanup(pipeline, clock.instant());
+
+        assertThat(sequences()).containsExactly(2L);
+        assertThat(emptyRun().sequence()).isEqualTo(3);
+    }
+
+    @Test
+    void cleanup_deletes_the_errors_of_the_runs_it_deletes() {
+        long run = store.startRun(pipeline, RunKind.RUN, "").runId();
+        store.recordError(errorAt(Optional.of(run), "E-RUN-GONE", T0));
+        store.finishRun(run, RunStatus.FAILED, RunTotals.ZERO, Optional.of("E-RUN-GONE"));
+        clock.advance(LATER);
+        emptyRun();
+
+        BooksCleanup deleted = store.cleanup(pipeline, CUT);
+
+        assertThat(deleted).isEqualTo(new BooksCleanup(0, 1, 1));
+        assertThat(store.error("E-RUN-GONE")).isEmpty();
+    }
+
+    @Test
+    void cleanup_keeps_an_error_that_a_key_status_names_without_its_deleted_run() {
+        long run = store.startRun(pipeline, RunKind.RUN, "").runId();
+        ErrorRecord error = errorAt(Optional.of(run), "E-KEY-KEPT", T0);
+        store.recordError(error);
+        store.putKeyStatus(new KeyStatus(pipeline, "lot-7", KeyOutcome.FAILED, Optional.of("no answer"), Optional.empty(), 1,
+                Optional.of("E-KEY-KEPT"), T0));
+        store.finishRun(run, RunStatus.SUCCEEDED, RunTotals.ZERO, Optional.empty());
+        clock.advance(LATER);
+        emptyRun();
+
+        BooksCleanup deleted = store.cleanup(pipeline, CUT);
+
+        assertThat(deleted).isEqualTo(new BooksCleanup(0, 1, 0));
+        assertThat(store.error("E-KEY-KEPT")).contains(new ErrorRecord(error.errorId(), pipeline, Optional.empty(), error.code(),
+                error.message(), error.context(), error.at()));
+    }
+
+    @Test
+    void cleanup_keeps_a_failed_window_with_its_run_and_error() {
+        long run = newRun();
+        store.markFailed(store.markRunning(pipeline, run, hour(0), false), Counts.ZERO, errorAt(Optional.of(run), "E-WINDOW", T0));
+        store.finishRun(run, RunStatus.FAILED, new RunTotals(0, 1, Counts.ZERO), Optional.of("E-WINDOW"));
+        clock.advance(LATER);
+        emptyRun();
+
+        BooksCleanup deleted = store.cleanup(pipeline, CUT);
+
+        assertThat(deleted).isEqualTo(new BooksCleanup(0, 0, 0));
+        assertThat(store.errorsOfRun(run)).extracting(ErrorRecord::errorId).containsExactly("E-WINDOW");
+        assertThat(store.ledger(pipeline, CursorKind.TIME, Optional.of(WindowStatus.FAILED), 10)).hasSize(1);
+    }
+
+    @Test
+    void cleanup_deletes_errors_recorded_outside_a_run_before_the_cut_and_keeps_the_others() {
+        store.recordError(errorAt(Optional.empty(), "E-NO-RUN-OLD", CUT.minusNanos(1_000)));
+        store.recordError(errorAt(Optional.empty(), "E-NO-RUN-AT-CUT", CUT));
+        store.recordError(errorAt(Optional.empty(), "E-NO-RUN-NAMED", T0));
+        store.putKeyStatus(new KeyStatus(pipeline, "lot-8", KeyOutcome.FAILED, Optional.of("no answer"), Optional.empty(), 1,
+                Optional.of("E-NO-RUN-NAMED"), T0));
+
+        BooksCleanup deleted = store.cleanup(pipeline, CUT);
+
+        assertThat(deleted.errors()).isEqualTo(1);
+        assertThat(store.error("E-NO-RUN-OLD")).isEmpty();
+        assertThat(store.error("E-NO-RUN-AT-CUT")).isPresent();
+        assertThat(store.error("E-NO-RUN-NAMED")).isPresent();
+    }
+
+    @Test
+    void cleanup_deletes_the_discarded_windows_that_finished_before_the_cut_and_keeps_the_rest_of_the_ledger() {
+        long run = newRun();
+        for (int h = 0; h < 3; h++)
+            succeed(run, hour(h));
+        store.reset(pipeline, CursorKind.TIME, Optional.of(Position.endOf(hour(0))));
+        clock.advance(LATER);
+        LedgerEntry again = succeed(newRun(), hour(1));
+
+        BooksCleanup deleted = store.cleanup(pipeline, CUT);
+
+        assertThat(deleted.discardedWindows()).isEqualTo(2);
+        assertThat(store.ledger(pipeline, CursorKind.TIME, Optional.empty(), 10)).extracting(LedgerEntry::window, LedgerEntry::status)
+                .containsExactly(tuple(hour(1), WindowStatus.SUCCEEDED),
+                        tuple(hour(0), WindowStatus.SUCCEEDED));
+        assertThat(store.windowCounts(pipeline)).containsEntry(WindowStatus.DISCARDED, 0L);
+        assertThat(again.id()).isGreaterThan(store.ledger(pipeline, CursorKind.TIME, Optional.empty(), 10).getLast().id());
+    }
+
+    @Test
+    void cleanup_keeps_a_discarded_window_that_is_the_newest_entry_on_the_books_so_that_no_id_is_reused() {
+        succeed(newRun(), hour(0));
+        store.reset(pipeline, CursorKind.TIME, Optional.empty());
+        clock.advance(LATER);
+
+        assertThat(store.cleanup(pipeline, CUT).discardedWindows()).isZero();
+        LedgerEntry next = store.markRunning(pipeline, newRun(), hour(0), false);
+        assertThat(store.cleanup(pipeline, CUT).discardedWindows()).isEqualTo(1);
+        assertThat(store.ledger(pipeline, CursorKind.TIME, Optional.empty(), 10)).containsExactly(next);
+    }
+
+    @Test
+    void cleanup_compares_times_to_the_microsecond() {
+        emptyRun();
+        clock.advance(Duration.ofMillis(500));
+        emptyRun();
+        clock.advance(Duration.ofNanos(1_000));
+        emptyRun();
+        clock.advance(LATER);
+        emptyRun();
+
+        store.cleanup(pipeline, T0.plusMillis(500));
+
+        assertThat(sequences()).containsExactly(4L, 3L, 2L);
+    }
+
+    @Test
+    void cleanup_leaves_key_statuses_the_watermark_the_lease_and_the_switch_alone() {
+        finishedRun(hour(0));
+        KeyStatus key = new KeyStatus(pipeline, "lot-1", KeyOutcome.SUCCEEDED, Optional.empty(), Optional.empty(), 1,
+                Optional.empty(), T0);
+        store.putKeyStatus(key);
+        PipelineSwitch off = new PipelineSwitch(pipeline, false, true, T0, "");
+        store.setPipelineSwitch(off);
+        clock.advance(LATER);
+        store.acquireLease(pipeline, "4242@some-other-host", TTL);
+
+        store.cleanup(pipeline, clock.instant());
+
+        assertThat(watermark()).contains(Position.endOf(hour(0)));
+        assertThat(store.keyStatuses(pipeline, Optional.empty())).containsExactly(key);
+        assertThat(store.leaseHolder(pipeline)).isPresent();
+        assertThat(store.pipelineSwitch(pipeline)).contains(off);
+    }
+
+    @Test
+    void cleanup_leaves_other_pipelines_alone() {
+        PipelineId other = newPipeline();
+        for (int i = 0; i < 2; i++) {
+            RunRecord r = store.startRun(other, RunKind.RUN, "");
+            store.finishRun(r.runId(), RunStatus.UP_TO_DATE, RunTotals.ZERO, Optional.empty());
+        }
+        store.recordError(new ErrorRecord("E-OTHER-PIPELINE", other, Optional.empty(), ErrorCode.INTERNAL, "x", Map.of(), T0));
+        clock.advance(LATER);
+
+        assertThat(store.cleanup(pipeline, clock.instant())).isEqualTo(BooksCleanup.NONE);
+        assertThat(store.runs(other, 10)).hasSize(2);
+        assertThat(store.error("E-OTHER-PIPELINE")).isPresent();
+    }
+
+    @Test
+    void cleanup_preview_counts_what_cleanup_would_delete_and_deletes_nothing() {
+        long failed = store.startRun(pipeline, RunKind.RUN, "").runId();
+        store.recordError(errorAt(Optional.of(failed), "E-PREVIEW", T0));
+        store.finishRun(failed, RunStatus.FAILED, RunTotals.ZERO, Optional.of("E-PREVIEW"));
+        finishedRun(hour(0), hour(1));
+        store.reset(pipeline, CursorKind.TIME, Optional.of(Position.endOf(hour(0))));
+        clock.advance(LATER);
+        finishedRun(hour(1));
+
+        BooksCleanup preview = store.cleanupPreview(pipeline, CUT);
+
+        assertThat(preview).isEqualTo(new BooksCleanup(1, 1, 1));
+        assertThat(sequences()).containsExactly(3L, 2L, 1L);
+        assertThat(store.error("E-PREVIEW")).isPresent();
+        assertThat(store.windowCounts(pipeline)).containsEntry(WindowStatus.DISCARDED, 1L);
+        assertThat(store.cleanup(pipeline, CUT)).isEqualTo(preview);
     }
 
     // ----------------------------------------------------------------------------- sharing, closing

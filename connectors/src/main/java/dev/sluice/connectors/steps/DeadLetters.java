@@ -1,8 +1,10 @@
 package dev.sluice.connectors.steps;
 
+import dev.sluice.core.PipelineId;
 import dev.sluice.core.spi.StepContext;
 import dev.sluice.core.window.Window;
 import java.io.IOException;
+import java.time.Instant;
 
 /**
  * Where a step's rejected records go, per window: staged while the window runs, made durable by
@@ -18,6 +20,13 @@ interface DeadLetters extends AutoCloseable {
 
     /** Drops what was staged; if this run had committed the window already (the sink failed after), removes that too. Never throws. */
     void discard(Window window);
+
+    /**
+     * Removes the committed dead letters of {@code pipeline} rejected before {@code before}, or with
+     * {@code dryRun} only counts them, and returns how many; never those of a window staged now. Works
+     * whether or not the letters are open.
+     */
+    long purge(PipelineId pipeline, Instant before, boolean dryRun) throws IOException;
 
     @Override
     void close();

@@ -11,6 +11,7 @@ import dev.sluice.core.spi.StepResult;
 import dev.sluice.core.window.Window;
 import java.io.IOException;
 import java.net.URLClassLoader;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -69,6 +70,15 @@ final class JavaStep implements Step {
             delegate.discard(window);
         } catch (RuntimeException e) {
             // discard never throws: the window has failed already
+        }
+    }
+
+    @Override
+    public long purge(StepContext context, Instant before, boolean dryRun) throws IOException {
+        try {
+            return delegate.purge(context, before, dryRun);
+        } catch (RuntimeException e) {
+            throw wrapped("purge", null, e);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import dev.sluice.core.window.Window;
@@ -89,6 +90,11 @@ final class StagedLetters {
 
     void discard(Window window) {
         take(window).ifPresent(Staged::delete);
+    }
+
+    /** The windows with letters staged now. */
+    Set<Window> windows() {
+        return Set.copyOf(byWindow.keySet());
     }
 
     void discardAll() {

@@ -13,10 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,10 +35,16 @@ import tools.jackson.databind.json.JsonMapper;
  * columns pipeline, window_start, window_end, step, record (JSON text), reasons (a JSON array of
  * texts) and rejected_at. A window's letters are staged in a temporary file and written on commit in
  * one transaction that first deletes the rows an earlier attempt of the window left.
+ *
+ * <p>{@link #purge} deletes the pipeline's rows of this step rejected before the cut. Where rejected_at is
+ * text (SQLite, other databases), it is compared to the second: a row goes when it was rejected in an
+ * earlier second than the cut, so a row is never deleted early, at most kept a second longer.
  */
 final class TableDeadLetters implements DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(TableDeadLetters.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Instant.toString() up to the seconds: text rejected_at values that sort before it are of earlier seconds. */
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final int BATCH = 500;
 
     private final JdbcConnection connection;
@@ -153,11 +163,10 @@ final class TableDeadLetters implements DeadLetters {
                 ps.setString(5, letter.get("record").toString());
                 ps.setString(6, letter.get("reasons").toString());
                 Instant at = Instant.parse(letter.get("rejected_at").asString());
-                switch (connection.dialect()) {
-                    case POSTGRESQL -> ps.setObject(7, at.atOffset(ZoneOffset.UTC));
-                    case MARIADB -> ps.setObject(7, at.atOffset(ZoneOffset.UTC).toLocalDateTime());
-                    default -> ps.setString(7, at.toString());
-                }
+                if (connection.dialect() == SqlDialect.POSTGRESQL || connection.dialect() == SqlDialect.MARIADB)
+                    setTime(ps, 7, at);
+                else
+                    ps.setString(7, at.toString());
                 ps.addBatch();
                 if (++pending == BATCH) {
                     ps.executeBatch();
@@ -166,6 +175,58 @@ final class TableDeadLetters implements DeadLetters {
             }
             if (pending > 0)
                 ps.executeBatch();
+        }
+    }
+
+    /** An instant as the time type of rejected_at on PostgreSQL (timestamptz) and MariaDB (UTC DATETIME). */
+    private void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
+        if (connection.dialect() == SqlDialect.POSTGRESQL)
+            ps.setObject(index, t.atOffset(ZoneOffset.UTC));
+        else
+            ps.setObject(index, t.atOffset(ZoneOffset.UTC).toLocalDateTime());
+    }
+
+    @Override
+    public long purge(PipelineId ofPipeline, Instant before, boolean dryRun) throws IOException {
+        List<Window> inProgress = List.copyOf(staged.windows());
+        String where = " WHERE pipeline = ? AND step = ? AND rejected_at < ?"
+                + " AND NOT (window_start = ? AND window_end = ?)".repeat(inProgress.size());
+        String quoted = connection.dialect().quoteQualified(table);
+        connection.open();
+        try (Connection c = connection.borrow()) {
+            createTable(c); // as a commit would: a table that was never written to is empty
+            try (PreparedStatement ps = c.prepareStatement(dryRun ? "SELECT COUNT(*) FROM " + quoted + where : "DELETE FROM " + quoted + where)) {
+                ps.setString(1, ofPipeline.value());
+                ps.setString(2, step);
+                if (connection.dialect() == SqlDialect.POSTGRESQL || connection.dialect() == SqlDialect.MARIADB)
+                    setTime(ps, 3, before);
+                else
+                    ps.setString(3, SECONDS.format(before.truncatedTo(ChronoUnit.SECONDS)));
+                for (int i = 0; i < inProgress.size(); i++) {
+                    ps.setString(4 + 2 * i, inProgress.get(i).startText());
+                    ps.setString(5 + 2 * i, inProgress.get(i).endText());
+                }
+                long n;
+                if (dryRun) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        n = rs.getLong(1);
+                    }
+                    c.rollback();
+                } else {
+                    n = ps.executeUpdate();
+                    c.commit();
+                }
+                return n;
+            } catch (SQLException e) {
+                rollback(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot remove old dead letters from table " + table + " of " + connection.describe() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            connection.close();
         }
     }
 

@@ -12,6 +12,7 @@ import dev.sluice.core.spi.StepContext;
 import dev.sluice.core.spi.StepResult;
 import dev.sluice.core.window.Window;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,12 @@ final class ValidateStep implements Step {
     public void discard(Window window) {
         positions.remove(window);
         deadLetters.ifPresent(d -> d.discard(window));
+    }
+
+    /** Removes the dead letters rejected before {@code before}; a step without dead letters keeps nothing. */
+    @Override
+    public long purge(StepContext context, Instant before, boolean dryRun) throws IOException {
+        return deadLetters.isPresent() ? deadLetters.get().purge(context.pipeline(), before, dryRun) : 0;
     }
 
     @Override

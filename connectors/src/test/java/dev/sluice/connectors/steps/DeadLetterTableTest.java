@@ -8,11 +8,15 @@ import static dev.sluice.connectors.steps.StepFixture.loadError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.spi.Step;
+import dev.sluice.core.spi.StepContext;
 import dev.sluice.testkit.PostgresFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +43,21 @@ class DeadLetterTableTest {
     }
 
     private Step step(String table) throws Exception {
-        Step s = StepFixture.load(dir, "connections: {db: {url: \"" + postgres.jdbcUrl() + "\"}}\n",
-                "- {type: validate, name: check, on_invalid: dead_letter, dead_letter: {connection: db" + (table == null ? "" : ", table: " + table)
-                        + "}, schema: {type: object, properties: {id: {type: integer}}}}").steps().getFirst().step();
-        s.open(StepFixture.CONTEXT);
+        return step(table, StepFixture.CONTEXT);
+    }
+
+    private Step step(String table, StepContext context) throws Exception {
+        Step s = bound(table);
+        s.open(context);
         opened.add(s);
         return s;
+    }
+
+    /** The step as cleanup finds it: bound from the pipeline file, never opened. */
+    private Step bound(String table) {
+        return StepFixture.load(dir, "connections: {db: {url: \"" + postgres.jdbcUrl() + "\"}}\n",
+                "- {type: validate, name: check, on_invalid: dead_letter, dead_letter: {connection: db" + (table == null ? "" : ", table: " + table)
+                        + "}, schema: {type: object, properties: {id: {type: integer}}}}").steps().getFirst().step();
     }
 
     private List<String> rows(String table) throws Exception {
@@ -107,6 +120,45 @@ class DeadLetterTableTest {
         s.commit(WINDOW);
 
         assertThat(rows("many")).hasSize(1234);
+    }
+
+    @Test
+    void purge_deletes_the_rows_rejected_before_the_cut_and_keeps_the_others() throws Exception {
+        Step old = step("purged", StepFixture.contextAt(StepFixture.NOW.minus(Duration.ofDays(3))));
+        apply(old, WINDOW, BAD, BAD);
+        old.commit(WINDOW);
+        Step recent = step("purged");
+        apply(recent, OTHER_WINDOW, BAD);
+        recent.commit(OTHER_WINDOW);
+
+        long removed = bound("purged").purge(StepFixture.CONTEXT, StepFixture.NOW, false);
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(rows("purged")).extracting(r -> r.split("\\|")[1]).containsExactly("2024-03-10T06:00:00Z");
+    }
+
+    @Test
+    void a_dry_run_of_purge_counts_the_rows_and_deletes_nothing() throws Exception {
+        Step s = step("dry", StepFixture.contextAt(StepFixture.NOW.minusSeconds(1)));
+        apply(s, WINDOW, BAD, BAD);
+        s.commit(WINDOW);
+
+        assertThat(bound("dry").purge(StepFixture.CONTEXT, StepFixture.NOW, true)).isEqualTo(2);
+        assertThat(rows("dry")).hasSize(2);
+    }
+
+    @Test
+    void purge_leaves_the_rows_of_other_pipelines_and_of_windows_staged_now_alone() throws Exception {
+        Step other = step("shared", StepFixture.context("another-pipeline", Clock.fixed(StepFixture.NOW.minusSeconds(60), ZoneOffset.UTC)));
+        apply(other, WINDOW, BAD);
+        other.commit(WINDOW);
+        Step mine = step("shared", StepFixture.contextAt(StepFixture.NOW.minusSeconds(60)));
+        apply(mine, OTHER_WINDOW, BAD);
+        mine.commit(OTHER_WINDOW);
+        apply(mine, OTHER_WINDOW, BAD); // the window runs again
+
+        assertThat(mine.purge(StepFixture.CONTEXT, StepFixture.NOW, false)).isZero();
+        assertThat(rows("shared")).hasSize(2);
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.sluice.core.window.Window;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -67,6 +68,14 @@ class JavaStepTest {
     public static final class BrokenStep implements Step {
         @Override public void open(StepContext context) { }
         @Override public StepResult apply(Window window, List<DataRecord> records) { throw new IllegalStateException("boom"); }
+        @Override public void close() { }
+    }
+
+    /** Keeps three items older than any cut, and says so when asked to purge them. */
+    public static final class KeepingStep implements Step {
+        @Override public void open(StepContext context) { }
+        @Override public StepResult apply(Window window, List<DataRecord> records) { return StepResult.of(records); }
+        @Override public long purge(StepContext context, Instant before, boolean dryRun) { return 3; }
         @Override public void close() { }
     }
 
@@ -124,6 +133,13 @@ class JavaStepTest {
         var e = failure(ErrorCode.STEP_FAILED, () -> run(s, "{}"));
 
         assertThat(e.getMessage()).contains("step 'mine'", BrokenStep.class.getName(), WINDOW.toString(), "boom");
+    }
+
+    @Test
+    void purge_is_passed_to_the_class() throws Exception {
+        Step s = StepFixture.load(dir, "- {type: java, class: " + KeepingStep.class.getName() + "}").steps().getFirst().step();
+
+        assertThat(s.purge(StepFixture.CONTEXT, StepFixture.NOW, false)).isEqualTo(3);
     }
 
     @Test

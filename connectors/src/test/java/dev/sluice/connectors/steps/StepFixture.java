@@ -30,10 +30,19 @@ final class StepFixture {
     static final Instant NOW = Instant.parse("2025-01-01T12:00:00Z");
     static final TimeWindow WINDOW = new TimeWindow(Instant.parse("2024-03-10T00:00:00Z"), Instant.parse("2024-03-10T06:00:00Z"));
     static final TimeWindow OTHER_WINDOW = new TimeWindow(Instant.parse("2024-03-10T06:00:00Z"), Instant.parse("2024-03-10T12:00:00Z"));
-    static final StepContext CONTEXT = new StepContext() {
-        @Override public PipelineId pipeline() { return new PipelineId("steps-test"); }
-        @Override public Clock clock() { return Clock.fixed(NOW, ZoneOffset.UTC); }
-    };
+    static final StepContext CONTEXT = context("steps-test", Clock.fixed(NOW, ZoneOffset.UTC));
+
+    static StepContext context(String pipeline, Clock clock) {
+        return new StepContext() {
+            @Override public PipelineId pipeline() { return new PipelineId(pipeline); }
+            @Override public Clock clock() { return clock; }
+        };
+    }
+
+    /** The context of pipeline steps-test with the clock standing at {@code now}. */
+    static StepContext contextAt(Instant now) {
+        return context("steps-test", Clock.fixed(now, ZoneOffset.UTC));
+    }
 
     private StepFixture() {
     }

@@ -12,8 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.spi.Step;
+import dev.sluice.core.window.Window;
+import dev.sluice.testkit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,6 +28,8 @@ class ValidateStepTest {
     private static final String SCHEMA = "schema: {type: object, required: [id], properties: {id: {type: integer}}}";
     private static final String GOOD = "{\"id\": 1}";
     private static final String BAD = "{\"id\": \"x\"}";
+    private static final String TO_FILES = "- {type: validate, name: check, on_invalid: dead_letter, dead_letter: {path: dl}, " + SCHEMA + "}";
+    private static final Instant CUT = StepFixture.NOW;
 
     @TempDir
     Path dir;
@@ -148,5 +154,107 @@ class ValidateStepTest {
         assertThat(loadError(dir, "- {type: validate, dead_letter: {path: x}, " + SCHEMA + "}")).contains("only with on_invalid: dead_letter");
         assertThat(loadError(dir, "- {type: validate, on_invalid: dead_letter, dead_letter: {paht: x}, " + SCHEMA + "}"))
                 .contains("missing the target");
+    }
+
+    // ------------------------------------------------------------------------------------------ purge
+
+    private Path letters(Window window) {
+        return dir.resolve("dl/check/" + window.fileName() + ".jsonl");
+    }
+
+    /** The step as cleanup finds it: bound from the pipeline file, never opened. */
+    private Step bound(String steps) {
+        return StepFixture.load(dir, steps).steps().getFirst().step();
+    }
+
+    /** Commits one dead letter in each window, rejected at {@code at}, by a run of its own. */
+    private void commitLetters(Instant at, Window... windows) throws Exception {
+        Step s = bound(TO_FILES);
+        s.open(StepFixture.contextAt(at));
+        for (Window w : windows) {
+            apply(s, w, BAD);
+            s.commit(w);
+        }
+        s.close();
+    }
+
+    @Test
+    void purge_removes_the_dead_letter_files_whose_letters_were_all_rejected_before_the_cut() throws Exception {
+        commitLetters(CUT.minus(Duration.ofDays(3)), WINDOW);
+        commitLetters(CUT, OTHER_WINDOW);
+
+        long removed = bound(TO_FILES).purge(StepFixture.CONTEXT, CUT, false);
+
+        assertThat(removed).isEqualTo(1);
+        assertThat(letters(WINDOW)).doesNotExist();
+        assertThat(letters(OTHER_WINDOW)).exists();
+    }
+
+    @Test
+    void purge_keeps_a_file_whose_newest_letter_is_not_before_the_cut() throws Exception {
+        var clock = new TestClock(CUT.minusSeconds(60));
+        Step s = bound(TO_FILES);
+        s.open(StepFixture.context("steps-test", clock));
+        apply(s, WINDOW, BAD);
+        clock.advance(Duration.ofSeconds(60));
+        apply(s, WINDOW, BAD);
+        s.commit(WINDOW);
+
+        assertThat(bound(TO_FILES).purge(StepFixture.CONTEXT, CUT, false)).isZero();
+        assertThat(Files.readAllLines(letters(WINDOW))).hasSize(2);
+    }
+
+    @Test
+    void a_dry_run_of_purge_counts_the_letters_and_removes_nothing() throws Exception {
+        commitLetters(CUT.minusSeconds(1), WINDOW, OTHER_WINDOW);
+
+        assertThat(bound(TO_FILES).purge(StepFixture.CONTEXT, CUT, true)).isEqualTo(2);
+        assertThat(letters(WINDOW)).exists();
+        assertThat(letters(OTHER_WINDOW)).exists();
+    }
+
+    @Test
+    void purge_never_touches_a_window_that_is_staged_now() throws Exception {
+        Step s = bound(TO_FILES);
+        s.open(StepFixture.contextAt(CUT.minus(Duration.ofDays(3))));
+        apply(s, WINDOW, BAD);
+        s.commit(WINDOW);
+        apply(s, WINDOW, BAD, BAD); // the window runs again
+
+        assertThat(s.purge(StepFixture.CONTEXT, CUT, false)).isZero();
+        s.commit(WINDOW);
+        assertThat(Files.readAllLines(letters(WINDOW))).hasSize(2);
+    }
+
+    @Test
+    void purge_leaves_alone_files_that_are_not_dead_letters_of_the_pipeline() throws Exception {
+        commitLetters(CUT.minus(Duration.ofDays(3)), WINDOW);
+        Path notes = Files.writeString(dir.resolve("dl/check/notes.jsonl"), "not a dead letter\n");
+
+        assertThat(bound(TO_FILES).purge(StepFixture.context("another-pipeline", StepFixture.CONTEXT.clock()), CUT, false)).isZero();
+        assertThat(bound(TO_FILES).purge(StepFixture.CONTEXT, CUT, false)).isEqualTo(1);
+        assertThat(notes).exists();
+    }
+
+    @Test
+    void purge_of_a_dead_letter_table_with_text_times_never_deletes_a_letter_early() throws Exception {
+        String steps = "- {type: validate, name: check, on_invalid: dead_letter, dead_letter: {connection: db, table: letters}, " + SCHEMA + "}";
+        String connections = "connections: {db: {url: \"jdbc:sqlite:" + dir.resolve("letters.db") + "\"}}\n";
+        Step s = StepFixture.load(dir, connections, steps).steps().getFirst().step();
+        s.open(StepFixture.contextAt(CUT.plusMillis(700)));
+        apply(s, WINDOW, BAD);
+        s.commit(WINDOW);
+        s.close();
+        Step fresh = StepFixture.load(dir, connections, steps).steps().getFirst().step();
+
+        assertThat(fresh.purge(StepFixture.CONTEXT, CUT.plusMillis(900), false)).as("the same second: kept").isZero();
+        assertThat(fresh.purge(StepFixture.CONTEXT, CUT.plusSeconds(1), true)).isEqualTo(1);
+        assertThat(fresh.purge(StepFixture.CONTEXT, CUT.plusSeconds(1), false)).isEqualTo(1);
+        assertThat(fresh.purge(StepFixture.CONTEXT, CUT.plusSeconds(1), false)).isZero();
+    }
+
+    @Test
+    void a_step_without_dead_letters_keeps_nothing_to_purge() throws Exception {
+        assertThat(bound("- {type: validate, on_invalid: skip, " + SCHEMA + "}").purge(StepFixture.CONTEXT, CUT, false)).isZero();
     }
 }

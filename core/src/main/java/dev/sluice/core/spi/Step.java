@@ -2,6 +2,7 @@ package dev.sluice.core.spi;
 
 import dev.sluice.core.window.Window;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -33,6 +34,18 @@ public interface Step extends AutoCloseable {
 
     /** Drops what was staged for {@code window}, which failed or was stopped. Never throws. */
     default void discard(Window window) {
+    }
+
+    /**
+     * Housekeeping: removes what this step keeps beyond its windows' runs (dead letters, for example)
+     * that is older than {@code before}, and returns how many items that was; with {@code dryRun} it only
+     * counts them. {@link dev.sluice.core.runner.Cleanup} calls it, between runs, while it holds the
+     * pipeline's lease, so no window of the pipeline runs anywhere meanwhile; the step is not open, so it
+     * opens and closes what it needs itself. What a window staged and has not committed is never
+     * removed. The default keeps nothing and returns 0.
+     */
+    default long purge(StepContext context, Instant before, boolean dryRun) throws IOException {
+        return 0;
     }
 
     @Override
