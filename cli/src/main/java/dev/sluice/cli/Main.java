@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Incremental extraction from APIs and databases, window by window: no gap, no duplicate.",
         subcommands = {RunCommand.class, PlanCommand.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, HistoryCommand.class,
-                ValidateCommand.class, ResetCommand.class, CleanupCommand.class, ConnectorsCommand.class, DemoApiCommand.class, CommandLine.HelpCommand.class},
+                ValidateCommand.class, ResetCommand.class, ServeCommand.class, CleanupCommand.class, ConnectorsCommand.class, DemoApiCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success or up to date, 1 a window failed, 2 bad configuration or usage, "
                 + "3 state store problem, 130/143 stopped by SIGINT/SIGTERM."})
 public final class Main {

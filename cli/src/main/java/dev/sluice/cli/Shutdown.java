@@ -19,6 +19,11 @@ final class Shutdown {
         return IN_PROGRESS.get();
     }
 
+    /** Notes that the JVM is shutting down, so that {@link Main#main} does not call System.exit from it. */
+    static void begin() {
+        IN_PROGRESS.set(true);
+    }
+
     /** Runs {@code body} so that a signal stops it cleanly. */
     static <T> T guard(StopSignal stop, java.util.function.Supplier<T> body) {
         var finished = new CountDownLatch(1);

@@ -31,6 +31,7 @@ import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.state.RunStatus;
 import dev.sluice.core.state.RunTotals;
 import dev.sluice.core.state.StateStore;
+import dev.sluice.core.state.WindowStatus;
 import dev.sluice.core.window.CursorKind;
 import dev.sluice.core.window.Plan;
 import dev.sluice.core.window.Planner;
@@ -79,6 +80,7 @@ public final class Runner {
     private final StopSignal stop;
     private final String holder;
     private final PipelineId id;
+    private final AtomicBoolean cutShort = new AtomicBoolean(); // windows were left unstarted because a stop was asked
 
     public Runner(PipelineConfig pipeline, StateStore store, Clock clock, RunListener listener, StopSignal stop, String holder) {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
@@ -150,6 +152,29 @@ public final class Runner {
         });
     }
 
+    /**
+     * Runs again every window that is failed on the books, incremental and backfill alike, oldest
+     * first, without planning new ones. A window that succeeds now counts towards the watermark at the
+     * next incremental run, which moves it over every succeeded window it reaches.
+     */
+    public RunResult replayFailedWindows() {
+        CursorKind cursor = pipeline.windows().cursor();
+        return withLease(RunKind.REPLAY, "failed windows", run -> {
+            var windows = new java.util.TreeMap<Long, Window>();
+            var backfill = new HashSet<Window>();
+            for (LedgerEntry e : store.ledger(id, cursor, Optional.of(WindowStatus.FAILED), Integer.MAX_VALUE)) {
+                windows.putIfAbsent(e.window().startKey(), e.window());
+                if (e.backfill())
+                    backfill.add(e.window());
+            }
+            Optional<Position> watermark = store.watermark(id, cursor);
+            if (windows.isEmpty())
+                return finish(run, Plan.Outcome.WINDOWS, "no failed windows to replay", List.of(), watermark, null, backfill::contains);
+            String note = "replaying " + windows.size() + " failed window(s)";
+            return execute(run, List.copyOf(windows.values()), Plan.Outcome.WINDOWS, note, watermark, null, backfill::contains);
+        });
+    }
+
     private RunResult incremental(RunRecord run) {
         WindowSettings s = pipeline.windows();
         WorkPlan work = WorkPlan.fromBooks(s, store, id, clock.instant());
@@ -202,8 +227,9 @@ public final class Runner {
                         Thread.currentThread().interrupt();
                         stop.request();
                     }
-                    if (stop.requested() || failureSeen.get()) {
+                    if (stop.draining() || failureSeen.get()) {
                         permits.release();
+                        cutShort.set(stop.draining());
                         break;
                     }
                     LedgerEntry entry = store.markRunning(id, run.runId(), w, backfill.test(w));
@@ -473,7 +499,7 @@ public final class Runner {
         RunStatus status;
         if (failed > 0)
             status = errors.stream().allMatch(e -> e.code() == ErrorCode.RUN_INTERRUPTED) ? RunStatus.INTERRUPTED : RunStatus.FAILED;
-        else if (stop.requested())
+        else if (stop.requested() || cutShort.get())
             status = RunStatus.INTERRUPTED;
         else if (outcomes.isEmpty())
             status = RunStatus.UP_TO_DATE;
