@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sluice} command. Exit codes are documented in docs/CLI.md and {@link ExitCodes}. */
-@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "sluice", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Incremental extraction from APIs and databases, window by window: no gap, no duplicate.",
         subcommands = {RunCommand.class, PlanCommand.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, HistoryCommand.class,
                 ValidateCommand.class, ResetCommand.class, ServeCommand.class, CleanupCommand.class, ConnectorsCommand.class, DemoApiCommand.class, CommandLine.HelpCommand.class},

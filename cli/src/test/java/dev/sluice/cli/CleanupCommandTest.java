@@ -172,6 +172,14 @@ class CleanupCommandTest {
     }
 
     @Test
+    void help_shows_the_usage_and_that_max_age_needs_a_unit() {
+        CliRun r = CliRun.of("cleanup", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Usage: sluice cleanup", "--max-age=DURATION", "a bare", "24 is refused");
+    }
+
+    @Test
     void cleanup_without_pipeline_files_or_a_folder_is_a_usage_error() {
         CliRun r = CliRun.of("cleanup", "--max-age", "1d");
 

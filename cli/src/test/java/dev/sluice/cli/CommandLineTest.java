@@ -41,6 +41,14 @@ class CommandLineTest {
     }
 
     @Test
+    void a_command_prints_its_usage_with_help_even_without_its_required_arguments() {
+        CliRun r = CliRun.of("status", "--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Usage: sluice status", "FILE", "--json");
+    }
+
+    @Test
     void run_commits_every_window_and_reports_the_new_watermark() {
         CliRun r = CliRun.of("run", file.toString());
 
