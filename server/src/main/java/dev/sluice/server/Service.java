@@ -7,6 +7,7 @@ import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.PipelineConfig;
 import dev.sluice.core.config.ServiceSettings;
 import dev.sluice.core.runner.Cleanup;
+import dev.sluice.core.runner.CleanupReport;
 import dev.sluice.core.runner.RunListener;
 import dev.sluice.core.runner.RunResult;
 import dev.sluice.core.runner.Runner;
@@ -122,7 +123,6 @@ public final class Service implements AutoCloseable {
                     nextReload = now.plus(settings.reload());
                 }
                 tick(now);
-                cleanupIfDue(now);
             } catch (RuntimeException e) {
                 log.atError().log("the scheduler's pass failed and is tried again: {}", e.toString());
             }
@@ -234,10 +234,11 @@ public final class Service implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- schedule
 
-    /** Starts the runs due at {@code now}, and checks lag and circuits for alerts. */
+    /** Starts the runs due at {@code now}, checks lag and circuits for alerts, and cleans up when that is due. */
     void tick(Instant now) {
         if (stopping)
             return;
+        cleanupIfDue(now);
         for (Slot slot : slots.values()) {
             schedule(slot, now);
             watch(slot, now);
@@ -271,7 +272,7 @@ public final class Service implements AutoCloseable {
         slot.lastDue = Optional.of(due);
         slot.nextDue = null;
         slot.nextStart = null;
-        launch(slot, a.get(), Runner::run);
+        launch(slot, a.get(), r -> r.run(reason));
     }
 
     // ---------------------------------------------------------------------------------------------- runs
@@ -293,7 +294,7 @@ public final class Service implements AutoCloseable {
     }
 
     Started runNow(String name, String reason) {
-        return act(name, "run", reason, Runner::run);
+        return act(name, "run", reason, r -> r.run(reason + " (requested through the API)"));
     }
 
     Started replay(String name, boolean keys) {
@@ -507,22 +508,32 @@ public final class Service implements AutoCloseable {
     private void cleanupIfDue(Instant now) {
         if (settings.cleanupMaxAge().isEmpty())
             return;
-        if (nextCleanup == null)
-            nextCleanup = now;
+        if (nextCleanup == null) // the first one waits a little, not to delay the runs due at start
+            nextCleanup = now.plus(Duration.ofMinutes(10).compareTo(settings.cleanupEvery()) < 0 ? Duration.ofMinutes(10) : settings.cleanupEvery());
         if (now.isBefore(nextCleanup))
             return;
         nextCleanup = now.plus(settings.cleanupEvery());
         Instant before = now.minus(settings.cleanupMaxAge().get());
-        runs.submit(() -> {
-            for (Slot s : slots.values()) {
+        for (Slot s : slots.values()) {
+            // The cleanup takes the slot like a run, so that no run of the pipeline starts meanwhile (a
+            // scheduled one waits and then runs once); a pipeline that is running is cleaned next time.
+            Optional<Slot.Active> a = s.claim("cleanup", "history before " + before, now, Optional.empty());
+            if (a.isEmpty())
+                continue;
+            runs.submit(() -> {
                 try {
                     var report = new Cleanup(store(s.config), clock, holder).run(s.config, before);
-                    log.atInfo().addKeyValue("pipeline", s.name).log("cleanup of history before {}: {}", before, report);
+                    log.atInfo().addKeyValue("pipeline", s.name).log("cleanup of history before {}: {} runs, {} errors, {} discarded windows, {} dead letters",
+                            before, report.books().runs(), report.books().errors(), report.books().discardedWindows(),
+                            report.steps().stream().mapToLong(CleanupReport.StepPurge::items).sum());
                 } catch (RuntimeException e) {
                     log.atWarn().addKeyValue("pipeline", s.name).log("cleanup failed and is tried again at the next: {}", e.getMessage());
+                } finally {
+                    s.release(a.get());
+                    wake();
                 }
-            }
-        });
+            });
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- reading

@@ -93,7 +93,10 @@ class SchedulingTest {
         tickAt(Instant.parse("2025-01-01T07:59:59Z"));
         assertThat(runs("p")).isEmpty();
         tickAt(Instant.parse("2025-01-01T08:00:00Z"));
-        assertThat(runs("p")).singleElement().extracting(RunRecord::startedAt).isEqualTo(Instant.parse("2025-01-01T08:00:00Z"));
+        assertThat(runs("p")).singleElement().satisfies(r -> {
+            assertThat(r.startedAt()).isEqualTo(Instant.parse("2025-01-01T08:00:00Z"));
+            assertThat(r.details()).isEqualTo("scheduled for 2025-01-01T08:00:00Z");
+        });
     }
 
     @Test
@@ -231,6 +234,30 @@ class SchedulingTest {
         tickAt(T0.plus(Duration.ofMinutes(5)));
         assertThat(runs("p")).hasSize(1);
         assertThat(served.service.slots()).isEmpty();
+    }
+
+    @Test
+    void the_cleanup_schedule_trims_old_runs_that_found_nothing_to_do_and_keeps_those_with_windows() {
+        Served.write(dir, "p.yaml", """
+                name: p
+                state: sqlite:state.db
+                windows: {cursor: time, start: 2025-01-01T00:00:00Z, end: 2025-01-01T03:00:00Z, size: 1h}
+                source: {type: generate, every: 30m}
+                sink: {type: jsonl, path: out}
+                schedule: {every: 1m}
+                """);
+        var base = ServeSettings.defaults().withListen("127.0.0.1", 0);
+        var settings = new ServeSettings(base.host(), base.port(), base.reload(), base.grace(), base.maxConcurrentRuns(), base.tokens(),
+                java.util.Optional.of(Duration.ofDays(1)), Duration.ofDays(1), base.alerts());
+        served = Served.manual(dir, settings, clock, Alerter.start(AlertSettings.none(), clock));
+        for (int m = 0; m < 5; m++)
+            tickAt(T0.plus(Duration.ofMinutes(m)));
+        assertThat(runs("p")).hasSize(5); // the first wrote three windows, the others were up to date
+        tickAt(T0.plus(Duration.ofDays(2)));
+        // Kept: the run that wrote the windows (the ledger refers to it) and the latest run.
+        List<RunRecord> kept = runs("p");
+        assertThat(kept).hasSize(2);
+        assertThat(kept.get(kept.size() - 1).totals().windowsSucceeded()).isEqualTo(3);
     }
 
     @Test

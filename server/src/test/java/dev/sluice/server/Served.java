@@ -33,7 +33,11 @@ final class Served implements AutoCloseable {
 
     /** Starts the service's API without its control thread: tests call reload() and tick() themselves. */
     static Served manual(Path folder, String host, Clock clock, Alerter alerts) {
-        var settings = ServeSettings.defaults().withListen(host, 0).withTokens(List.of(new Secret(TOKEN)));
+        return manual(folder, ServeSettings.defaults().withListen(host, 0), clock, alerts);
+    }
+
+    static Served manual(Path folder, ServeSettings base, Clock clock, Alerter alerts) {
+        var settings = base.withTokens(List.of(new Secret(TOKEN)));
         var service = new Service(settings, folder, ConfigLoader.standard(), clock, alerts);
         var api = new Api(service, new Tokens(settings.tokens()));
         api.start();

@@ -95,7 +95,12 @@ public final class Runner {
 
     /** An incremental run: failed windows first, then new windows from the watermark. */
     public RunResult run() {
-        return withLease(RunKind.RUN, "", this::incremental);
+        return run("");
+    }
+
+    /** An incremental run, with {@code details} on the books saying why it ran (such as its schedule). */
+    public RunResult run(String details) {
+        return withLease(RunKind.RUN, details, this::incremental);
     }
 
     /**
