@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Helpers shared by the alert tests: a webhook receiver, settings from YAML, log capture. */
-final class AlertFixtures {
+public final class AlertFixtures {
     static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
     /** Millisecond backoffs, so that a test of retries takes no time. */
     static final Deliveries.Retry QUICK = new Deliveries.Retry(3, Duration.ofMillis(1));
@@ -59,7 +59,7 @@ final class AlertFixtures {
     }
 
     /** An incoming webhook on 127.0.0.1 that records every request and answers with the status the test sets. */
-    static final class WebhookReceiver implements AutoCloseable {
+    public static final class WebhookReceiver implements AutoCloseable {
         record Request(String path, Map<String, List<String>> headers, String body) {
             JsonNode json() {
                 return JsonMapper.shared().readTree(body);
@@ -77,7 +77,7 @@ final class AlertFixtures {
         private volatile int status = 200;
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
-        WebhookReceiver() throws IOException {
+        public WebhookReceiver() throws IOException {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/", exchange -> {
@@ -99,7 +99,7 @@ final class AlertFixtures {
         }
 
         /** A URL with a token in its path, as chat tools hand out. */
-        String url(String token) {
+        public String url(String token) {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/services/T000/B000/" + token;
         }
 
@@ -126,7 +126,7 @@ final class AlertFixtures {
             return List.copyOf(requests);
         }
 
-        List<JsonNode> bodies() {
+        public List<JsonNode> bodies() {
             return requests.stream().map(Request::json).toList();
         }
 
