@@ -45,6 +45,6 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("sluice serve: " + server.describe());
         System.out.flush();
         stopped.await();
-        return ExitCodes.OK;
+        return ExitCodes.OK; // not reached after a signal: the JVM exits with 143 once the hook is done
     }
 }
