@@ -218,6 +218,7 @@ final class Api implements AutoCloseable {
 
     private void pipeline(Context ctx) {
         Slot s = service.slot(ctx.pathParam("name"));
+        service.refresh(s, s.config);
         ObjectNode o = Views.summary(service, s);
         String text;
         try {
@@ -226,9 +227,6 @@ final class Api implements AutoCloseable {
             text = "";
         }
         o.set("config", ConfigRedaction.redact(text));
-        StateStore store = service.store(s.config);
-        ObjectNode counts = o.putObject("windows");
-        store.windowCounts(s.config.id()).forEach((status, n) -> counts.put(status.label(), n));
         json(ctx, 200, o);
     }
 
@@ -259,6 +257,7 @@ final class Api implements AutoCloseable {
 
     private void windows(Context ctx) {
         Slot s = service.slot(ctx.pathParam("name"));
+        service.refresh(s, s.config);
         CursorKind cursor = s.config.windows().cursor();
         Optional<WindowStatus> status = Optional.ofNullable(ctx.queryParam("status")).map(v -> {
             for (WindowStatus w : WindowStatus.values())

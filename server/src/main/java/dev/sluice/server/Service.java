@@ -74,7 +74,8 @@ public final class Service implements AutoCloseable {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<Path, String> invalid = new ConcurrentHashMap<>();
     private final Map<String, StateStore> stores = new ConcurrentHashMap<>();
-    private final Map<String, Instant> raised = new ConcurrentHashMap<>();
+    /** Conditions raised and not yet cleared, by pipeline and what: the severity last raised. */
+    private final Map<String, Severity> raised = new ConcurrentHashMap<>();
     private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore permits;
     private volatile boolean stopping;
@@ -182,14 +183,11 @@ public final class Service implements AutoCloseable {
         try {
             StateStore store = store(config);
             slot.override = store.pipelineSwitch(config.id());
-            slot.watermark = store.watermark(config.id(), config.windows().cursor());
-            List<RunRecord> recent = store.runs(config.id(), 20);
-            slot.lastDue = recent.stream().filter(r -> r.kind() == RunKind.RUN).findFirst().map(RunRecord::startedAt);
-            slot.lastRun = recent.stream().findFirst();
-            slot.windowCounts = store.windowCounts(config.id());
+            slot.lastDue = store.runs(config.id(), 20).stream().filter(r -> r.kind() == RunKind.RUN).findFirst().map(RunRecord::startedAt);
         } catch (SluiceException e) {
             log.atWarn().addKeyValue("pipeline", name).addKeyValue("error_id", e.errorId()).log("cannot read the books yet: {}", e.getMessage());
         }
+        refresh(slot, config);
         slots.put(name, slot);
         metrics.pipeline(name, slot, s -> lagSeconds(s).orElse(Double.NaN), s -> s.enabled() ? 1 : 0, s -> s.active().isPresent() ? 1 : 0);
         log.atInfo().addKeyValue("pipeline", name).log("loaded {}", file.getFileName());
@@ -241,6 +239,8 @@ public final class Service implements AutoCloseable {
         cleanupIfDue(now);
         for (Slot slot : slots.values()) {
             schedule(slot, now);
+            if (slot.active().isEmpty() && (slot.refreshedAt == null || slot.refreshedAt.isBefore(now.minusSeconds(30))))
+                refresh(slot, slot.config);
             watch(slot, now);
         }
     }
@@ -379,8 +379,13 @@ public final class Service implements AutoCloseable {
         });
     }
 
-    /** Reads the watermark, last run and window counts that listing pipelines shows without a query. */
-    private void refresh(Slot slot, PipelineConfig config) {
+    /**
+     * Reads the watermark, last run and window counts that listing pipelines shows without a query:
+     * after each run, when a pipeline is asked for, and every half minute (the books may change from
+     * outside, such as by {@code sluice reset}).
+     */
+    void refresh(Slot slot, PipelineConfig config) {
+        slot.refreshedAt = clock.instant();
         try {
             StateStore store = store(config);
             slot.watermark = store.watermark(config.id(), config.windows().cursor());
@@ -419,6 +424,9 @@ public final class Service implements AutoCloseable {
     }
 
     private void failed(String pipeline, SluiceException error, Map<String, String> details) {
+        Slot slot = slots.get(pipeline);
+        if (slot != null && slot.config.service().muted())
+            return;
         var all = new LinkedHashMap<>(details);
         all.put("code", error.code().name());
         alerts.raise(Condition.WINDOW_FAILED, pipeline, Severity.CRITICAL, Optional.of(error.errorId()), error.getMessage(), all, clock.instant());
@@ -433,7 +441,7 @@ public final class Service implements AutoCloseable {
         for (ConnectionStats c : connections(slot.config)) {
             String key = slot.name + "/" + c.connection();
             if ("open".equals(c.circuit())) {
-                if (raised.putIfAbsent("circuit:" + key, now) == null)
+                if (raised.putIfAbsent("circuit:" + key, Severity.CRITICAL) == null)
                     alerts.raise(Condition.CIRCUIT_OPEN, slot.name, Severity.CRITICAL, Optional.empty(),
                             "the circuit breaker of connection '" + c.connection() + "' opened: the endpoint failed too often",
                             Map.of("connection", c.connection()), now);
@@ -447,7 +455,8 @@ public final class Service implements AutoCloseable {
         Optional<Severity> severity = service.lagCritical().filter(c -> behind.compareTo(c) > 0).map(c -> Severity.CRITICAL)
                 .or(() -> service.lagWarning().filter(w -> behind.compareTo(w) > 0).map(w -> Severity.WARNING));
         if (severity.isPresent()) {
-            raised.put("lag:" + slot.name, now);
+            if (raised.put("lag:" + slot.name, severity.get()) == severity.get())
+                return; // raised already at this severity: the alerting's throttle sends reminders, not every tick
             alerts.raise(Condition.LAG, slot.name, severity.get(), Optional.empty(), "the watermark is " + human(behind) + " behind now",
                     Map.of("watermark", slot.watermark.map(Object::toString).orElse("none")), now);
         } else if (raised.remove("lag:" + slot.name) != null)

@@ -28,6 +28,7 @@ final class Slot {
     /** The books' last run and window counts, read again after each run so that listing pipelines costs no query. */
     volatile Optional<RunRecord> lastRun = Optional.empty();
     volatile Map<WindowStatus, Long> windowCounts = Map.of();
+    volatile Instant refreshedAt;
 
     /** The due time of the last scheduled run (its nominal time, before jitter). */
     volatile Optional<Instant> lastDue = Optional.empty();

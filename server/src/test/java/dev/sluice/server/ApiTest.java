@@ -152,6 +152,19 @@ class ApiTest {
     }
 
     @Test
+    void the_watermark_shown_follows_a_reset_made_outside_the_service() {
+        ranBoth();
+        try (var store = StateStores.open("sqlite:" + dir.resolve("state.db"))) {
+            store.reset(new PipelineId("orders"), dev.sluice.core.window.CursorKind.TIME,
+                    Optional.of(dev.sluice.core.state.Position.ofInstant(Instant.parse("2025-01-01T02:00:00Z"))));
+        }
+        assertThat(Served.json(served.get("/api/v1/pipelines/orders/windows", null)).get("watermark").asString()).isEqualTo("2025-01-01T02:00:00Z");
+        JsonNode detail = Served.json(served.get("/api/v1/pipelines/orders", null));
+        assertThat(detail.get("watermark").asString()).isEqualTo("2025-01-01T02:00:00Z");
+        assertThat(detail.at("/windows/discarded").asInt()).isEqualTo(4);
+    }
+
+    @Test
     void an_error_is_found_by_its_id() {
         ranBoth();
         String id = Served.json(served.get("/api/v1/pipelines/broken/windows?status=failed", null)).at("/windows/0/error_id").asString();

@@ -96,6 +96,36 @@ class ServiceAlertsTest {
     }
 
     @Test
+    void a_circuit_breaker_that_opens_raises_an_alert_naming_the_connection() throws Exception {
+        try (var api = dev.sluice.testkit.demo.DemoApi.start(dev.sluice.testkit.demo.DemoApiOptions.defaults().withPort(0))) {
+            api.faults().add(dev.sluice.testkit.demo.Fault.parse("503x100@/page/records"));
+            Served.write(dir, "orders.yaml", """
+                    name: orders
+                    state: sqlite:state.db
+                    windows: {cursor: time, start: 2025-01-01T00:00:00Z, end: 2025-01-01T01:00:00Z, size: 1h}
+                    connections:
+                      demo:
+                        base_url: "%s"
+                        retry: {max_attempts: 3, initial_backoff: 10ms, max_backoff: 20ms}
+                        circuit_breaker: {failure_rate: 50, minimum_calls: 2, open_for: 1m}
+                    source:
+                      type: http
+                      connection: demo
+                      request: {path: /page/records}
+                      records: $.data[*]
+                    sink: {type: jsonl, path: out}
+                    """.formatted(api.baseUri()));
+            served = Served.manual(dir, "127.0.0.1", clock, alerter);
+            runNow();
+            served.service.tick(clock.instant());
+            assertThat(delivered(2)).anySatisfy(alert -> {
+                assertThat(alert.get("condition").asString()).isEqualTo("circuit_open");
+                assertThat(alert.at("/details/connection").asString()).isEqualTo("demo");
+            });
+        }
+    }
+
+    @Test
     void a_lag_past_the_warning_threshold_raises_a_warning_and_past_the_critical_one_escalates() throws Exception {
         Served.write(dir, "orders.yaml", FAILING.formatted("ts"));
         served = Served.manual(dir, "127.0.0.1", clock, alerter);
