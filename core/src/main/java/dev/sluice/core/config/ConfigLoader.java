@@ -78,19 +78,8 @@ public final class ConfigLoader {
     /** Binds {@code text} as if it were the content of {@code file}. */
     public PipelineConfig load(Path file, String text) {
         String label = file.getFileName().toString();
-        var problems = new ConfigProblems(label);
-        Path baseDir = file.toAbsolutePath().getParent();
-        var source = new ConfigSource(baseDir, problems, new Interpolator(environment, baseDir));
-        MappingNode root = parse(label, text, problems);
-        if (root == null) {
-            problems.throwIfAny();
-            throw new SluiceException(ErrorCode.CONFIG_INVALID, label + " is empty; a pipeline needs at least windows, source and sink");
-        }
-        var top = new ConfigObject(source, "", root);
-        PipelineConfig config = bind(top, file, label, source);
-        top.finish();
-        problems.throwIfAny();
-        return config;
+        return document(file, text, label + " is empty; a pipeline needs at least windows, source and sink",
+                (top, source) -> bind(top, file, label, source));
     }
 
     /**
@@ -99,6 +88,10 @@ public final class ConfigLoader {
      * reported at once with its line and column. {@code what} names the document in messages.
      */
     public <T> T loadDocument(Path file, String text, String what, Function<ConfigObject, T> binder) {
+        return document(file, text, file.getFileName() + " is empty; " + what + " needs at least one key", (top, source) -> binder.apply(top));
+    }
+
+    private <T> T document(Path file, String text, String whenEmpty, BiFunction<ConfigObject, ConfigSource, T> binder) {
         String label = file.getFileName().toString();
         var problems = new ConfigProblems(label);
         Path baseDir = file.toAbsolutePath().getParent();
@@ -106,10 +99,10 @@ public final class ConfigLoader {
         MappingNode root = parse(label, text, problems);
         if (root == null) {
             problems.throwIfAny();
-            throw new SluiceException(ErrorCode.CONFIG_INVALID, label + " is empty; " + what + " needs at least one key");
+            throw new SluiceException(ErrorCode.CONFIG_INVALID, whenEmpty);
         }
         var top = new ConfigObject(source, "", root);
-        T bound = binder.apply(top);
+        T bound = binder.apply(top, source);
         top.finish();
         problems.throwIfAny();
         return bound;

@@ -94,6 +94,8 @@ public final class DemoApi implements AutoCloseable {
     private final URI baseUri;
     private final FaultPlan faults = new FaultPlan();
     private final Tally tally = new Tally();
+    /** Requests whose answer has not started; an exchange is compared by identity. (Its own attributes are shared by the whole context.) */
+    private final java.util.Set<HttpExchange> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Inbox inbox = new Inbox();
     // Decimals as sent (250.00 stays 250.00), so that tests see exactly what a sink posted.
     private static final tools.jackson.databind.json.JsonMapper EXACT = tools.jackson.databind.json.JsonMapper.builder()
@@ -166,11 +168,22 @@ public final class DemoApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         tally.begin(template(exchange.getRequestURI().getPath()));
+        unanswered.add(exchange);
         try {
             serve(exchange);
         } finally {
-            tally.end();
+            answering(exchange);
         }
+    }
+
+    /**
+     * Counts a request as no longer in flight, once: when its answer starts (the client may have it
+     * and send its next request before this handler returns, so counting at return would see the
+     * next request overlap this one), or when the handler ends without an answer.
+     */
+    private void answering(HttpExchange exchange) {
+        if (unanswered.remove(exchange))
+            tally.end();
     }
 
     private void serve(HttpExchange exchange) throws IOException {
@@ -324,6 +337,7 @@ public final class DemoApi implements AutoCloseable {
         headers.set("Content-Type", "application/json");
         answer.headers().forEach(headers::set);
         tally.answered(answer.status());
+        answering(exchange);
         exchange.sendResponseHeaders(answer.status(), body.length);
         OutputStream out = exchange.getResponseBody();
         if (kind == Fault.Kind.TRUNCATED) {
