@@ -3,8 +3,6 @@ package dev.sluice.server;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.Connectors;
-import dev.sluice.core.config.PipelineConfig;
-import dev.sluice.core.schedule.Schedule;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
 import dev.sluice.core.state.LedgerEntry;
@@ -14,21 +12,17 @@ import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.state.StateStore;
 import dev.sluice.core.state.WindowStatus;
 import dev.sluice.core.window.CursorKind;
-import dev.sluice.core.window.Window;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -57,6 +51,17 @@ final class Api implements AutoCloseable {
 
     /** A route of the API: method, path (OpenAPI's {name} syntax), and whether it is an action. */
     record Route(String method, String path, boolean action) {
+        /** Whether a request path is this route's, a {parameter} standing for one path segment. */
+        boolean matches(String requestPath) {
+            String[] want = path.split("/", -1);
+            String[] got = requestPath.split("/", -1);
+            if (want.length != got.length)
+                return false;
+            for (int i = 0; i < want.length; i++)
+                if (!want[i].startsWith("{") && !want[i].equals(got[i]))
+                    return false;
+            return true;
+        }
     }
 
     static final List<Route> ROUTES = List.of(
@@ -80,8 +85,6 @@ final class Api implements AutoCloseable {
     private final Service service;
     private final Tokens tokens;
     private final Javalin app;
-    private final Timer.Builder latency = Timer.builder("sluice.api.request").description("API requests, by route and status")
-            .publishPercentiles(0.5, 0.99);
 
     Api(Service service, Tokens tokens) {
         this.service = service;
@@ -192,9 +195,12 @@ final class Api implements AutoCloseable {
         Long t0 = ctx.attribute("sluice.t0");
         if (t0 == null)
             return;
-        String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
-        latency.tags("method", ctx.method().name(), "route", route, "status", Integer.toString(ctx.statusCode()))
-                .register(service.metrics().registry()).record(java.time.Duration.ofNanos(System.nanoTime() - t0));
+        String method = ctx.method().name();
+        String route = ROUTES.stream().filter(r -> r.method().equals(method) && r.matches(ctx.path())).map(Route::path).findFirst().orElse("other");
+        // A builder per request: Timer.Builder is mutable, and requests are measured on many threads.
+        Timer.builder("sluice.api.request").description("API requests, by route and status").publishPercentiles(0.5, 0.99)
+                .tags("method", method, "route", route, "status", Integer.toString(ctx.statusCode()))
+                .register(service.metrics().registry()).record(Duration.ofNanos(System.nanoTime() - t0));
     }
 
     // ------------------------------------------------------------------------------------------------ reading

@@ -1,7 +1,6 @@
 package dev.sluice.server;
 
 import dev.sluice.core.ErrorCode;
-import dev.sluice.core.PipelineId;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.PipelineConfig;

@@ -10,7 +10,6 @@ import dev.sluice.core.state.KeyStatus;
 import dev.sluice.state.StateStores;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -278,6 +277,7 @@ class ApiTest {
                 .contains("sluice_windows_total{outcome=\"succeeded\",pipeline=\"orders\"} 6.0")
                 .contains("sluice_windows_total{outcome=\"failed\",pipeline=\"broken\"}")
                 .contains("sluice_watermark_lag_seconds{pipeline=\"orders\"}")
-                .contains("sluice_window_duration_seconds_bucket");
+                .contains("sluice_window_duration_seconds_bucket")
+                .contains("sluice_api_request_seconds{method=\"POST\",route=\"/api/v1/pipelines/{name}/run\",status=\"202\",quantile=\"0.99\"}");
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.server;
 
 import dev.sluice.core.Secret;
-import dev.sluice.server.alert.AlertSettings;
 import dev.sluice.server.alert.Alerter;
 import dev.sluice.core.config.ConfigLoader;
 import java.io.IOException;
