@@ -162,7 +162,6 @@ public final class Service implements AutoCloseable {
         if (existing != null && !existing.file.equals(file)) {
             refused(file, file.getFileName() + ": the pipeline name '" + name + "' is already used by " + existing.file.getFileName()
                     + "; give each pipeline its own name:");
-            catalog.forget(file);
             return;
         }
         // The file may have named another pipeline before.
@@ -222,6 +221,8 @@ public final class Service implements AutoCloseable {
     private void drop(Slot slot) {
         slots.remove(slot.name, slot);
         metrics.forget(slot.name);
+        // A file refused because it used this pipeline's name may load now: read the refused files again.
+        invalid.keySet().forEach(catalog::forget);
         log.atInfo().addKeyValue("pipeline", slot.name).log("{} is gone; the pipeline is no longer scheduled", slot.file.getFileName());
     }
 

@@ -225,6 +225,18 @@ class SchedulingTest {
     }
 
     @Test
+    void a_file_refused_for_its_name_loads_once_the_file_that_had_the_name_is_gone() throws Exception {
+        Path a = Served.write(dir, "a.yaml", pipeline("same", "{every: 1m}", ""));
+        Served.write(dir, "b.yaml", pipeline("same", "{every: 1m}", ""));
+        start();
+        java.nio.file.Files.delete(a);
+        served.service.reload();
+        served.service.reload();
+        assertThat(served.service.slot("same").file).isEqualTo(dir.resolve("b.yaml"));
+        assertThat(served.service.invalidFiles()).isEmpty();
+    }
+
+    @Test
     void a_removed_file_is_no_longer_scheduled() throws Exception {
         Path file = Served.write(dir, "p.yaml", pipeline("p", "{every: 1m}", ""));
         start();
