@@ -27,6 +27,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * An HTTP API on 127.0.0.1 that serves the deterministic {@link DemoData} with every pagination style, every
  * authentication mode and injected faults, for tests, benchmarks and the quickstart. Every answer is JSON.
+ * With {@link Profile#MASTERCONTROL} it serves the endpoints of {@link MasterControlRoutes} instead of the records
+ * and lookups below; everything else (inbox, authentication, rate limit, faults, latency, statistics) is the same.
  *
  * <h2>Records</h2>
  * Every list filters on {@code since <= updated_at < until}; with {@code inclusive=true}, {@code until} is
@@ -103,6 +105,8 @@ public final class DemoApi implements AutoCloseable {
             .disable(tools.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
     private final Access access;
     private final Listing listing;
+    private final MasterControlData masterControl;
+    private final MasterControlRoutes masterControlRoutes;
     private final Optional<TokenBucket> bucket;
 
     private DemoApi(DemoApiOptions options, HttpServer server, ExecutorService executor) {
@@ -113,6 +117,8 @@ public final class DemoApi implements AutoCloseable {
         this.baseUri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         this.access = new Access(options, tally);
         this.listing = new Listing(data, options.maxPageSize(), baseUri.toString());
+        this.masterControl = MasterControlData.of(options);
+        this.masterControlRoutes = new MasterControlRoutes(masterControl, options.maxPageSize());
         this.bucket = options.rateLimit() > 0 ? Optional.of(new TokenBucket(options.rateLimit(), options.clock())) : Optional.empty();
     }
 
@@ -139,6 +145,11 @@ public final class DemoApi implements AutoCloseable {
 
     public DemoData data() {
         return data;
+    }
+
+    /** The production records served with {@link Profile#MASTERCONTROL}. */
+    public MasterControlData masterControl() {
+        return masterControl;
     }
 
     public DemoStats stats() {
@@ -240,6 +251,9 @@ public final class DemoApi implements AutoCloseable {
                 return inbox(exchange, path.substring("/inbox/".length()));
             if (!exchange.getRequestMethod().equals("GET"))
                 return Response.error(405, path + " takes GET").withHeader("Allow", "GET");
+            if (options.profile() == Profile.MASTERCONTROL)
+                return masterControlRoutes.answer(query).orElseGet(() -> Response.error(404,
+                        "no such path " + path + "; the MasterControl endpoints are listed in the MasterControlRoutes javadoc"));
             return switch (path) {
                 case "/records", "/page/records" -> listing.page(query);
                 case "/offset/records" -> listing.offset(query);
@@ -381,6 +395,8 @@ public final class DemoApi implements AutoCloseable {
 
     /** The path as counted in {@link DemoStats}: ids and lots replaced by {@code {id}} and {@code {lot}}. */
     static String template(String path) {
+        if (path.startsWith("/production-records/"))
+            return MasterControlRoutes.template(path);
         int slash = path.indexOf('/', 1);
         if (slash < 0 || path.indexOf('/', slash + 1) >= 0)
             return path;

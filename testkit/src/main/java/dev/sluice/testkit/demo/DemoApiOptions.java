@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param tokenLifetime lifetime of OAuth2 access tokens, announced as {@code expires_in}
  * @param audience the OAuth2 {@code audience} a token request must name, if any
  * @param clock source of time for token expiry, the rate limit and {@code Retry-After} dates; a test clock makes them testable without sleeping
+ * @param profile which API the server pretends to be; with {@link Profile#MASTERCONTROL}, {@code count} is the number
+ *     of production records and {@code start}/{@code spacing} place their modification times (see {@link MasterControlData})
  */
 public record DemoApiOptions(
         int port, long seed, Instant start, Duration spacing, long count, AuthMode auth, int rateLimit,
-        Duration latency, int maxPageSize, Duration tokenLifetime, Optional<String> audience, Clock clock) {
+        Duration latency, int maxPageSize, Duration tokenLifetime, Optional<String> audience, Clock clock, Profile profile) {
 
     public DemoApiOptions {
         requireNonNull(start, "start is null");
@@ -35,6 +37,7 @@ public record DemoApiOptions(
         requireNonNull(tokenLifetime, "tokenLifetime is null");
         requireNonNull(audience, "audience is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(profile, "profile is null");
         if (port < 0 || port > 65535)
             throw new IllegalArgumentException("port must be 0 (any free port) to 65535, got " + port);
         if (spacing.isNegative() || spacing.isZero())
@@ -57,7 +60,12 @@ public record DemoApiOptions(
     /** Port 0, seed 1, 100,000 records a minute apart from 2025-01-01T00:00:00Z, no auth, no limit, no latency. */
     public static DemoApiOptions defaults() {
         return new DemoApiOptions(0, 1, Instant.parse("2025-01-01T00:00:00Z"), Duration.ofMinutes(1), 100_000,
-                AuthMode.NONE, 0, Duration.ZERO, 1000, Duration.ofHours(1), Optional.empty(), Clock.systemUTC());
+                AuthMode.NONE, 0, Duration.ZERO, 1000, Duration.ofHours(1), Optional.empty(), Clock.systemUTC(), Profile.DEMO);
+    }
+
+    /** The {@link #defaults()} as a MasterControl system with the seed's 60,000 production records. */
+    public static DemoApiOptions masterControl() {
+        return defaults().withProfile(Profile.MASTERCONTROL).withCount(MasterControlData.DEFAULT_RECORDS);
     }
 
     /** The instant just after the last record: every record is before it. */
@@ -66,51 +74,55 @@ public record DemoApiOptions(
     }
 
     public DemoApiOptions withPort(int port) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withSeed(long seed) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withStart(Instant start) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withSpacing(Duration spacing) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withCount(long count) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withAuth(AuthMode auth) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withRateLimit(int rateLimit) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withLatency(Duration latency) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withMaxPageSize(int maxPageSize) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withTokenLifetime(Duration tokenLifetime) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 
     public DemoApiOptions withAudience(String audience) {
         return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime,
-                Optional.of(requireNonNull(audience, "audience is null")), clock);
+                Optional.of(requireNonNull(audience, "audience is null")), clock, profile);
     }
 
     public DemoApiOptions withClock(Clock clock) {
-        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock);
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
+    }
+
+    public DemoApiOptions withProfile(Profile profile) {
+        return new DemoApiOptions(port, seed, start, spacing, count, auth, rateLimit, latency, maxPageSize, tokenLifetime, audience, clock, profile);
     }
 }

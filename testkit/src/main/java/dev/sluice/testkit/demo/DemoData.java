@@ -184,7 +184,7 @@ public final class DemoData {
     }
 
     /** SplitMix64's finaliser: a cheap, well-spread bijection of longs. */
-    private static long mix(long z) {
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

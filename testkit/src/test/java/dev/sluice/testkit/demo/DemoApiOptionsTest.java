@@ -25,7 +25,7 @@ class DemoApiOptionsTest {
     void a_wither_changes_only_its_component() {
         assertThat(defaults.withSeed(9)).isEqualTo(new DemoApiOptions(defaults.port(), 9, defaults.start(), defaults.spacing(),
                 defaults.count(), defaults.auth(), defaults.rateLimit(), defaults.latency(), defaults.maxPageSize(),
-                defaults.tokenLifetime(), defaults.audience(), defaults.clock()));
+                defaults.tokenLifetime(), defaults.audience(), defaults.clock(), defaults.profile()));
     }
 
     @Test
