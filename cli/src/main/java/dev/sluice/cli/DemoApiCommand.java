@@ -7,6 +7,8 @@ import dev.sluice.testkit.demo.AuthMode;
 import dev.sluice.testkit.demo.DemoApi;
 import dev.sluice.testkit.demo.DemoApiOptions;
 import dev.sluice.testkit.demo.Fault;
+import dev.sluice.testkit.demo.MasterControlData;
+import dev.sluice.testkit.demo.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo-api", description = {"Serve the demo API: deterministic timestamped records with every pagination",
         "style, every authentication mode and fault injection, for trying pipelines and for tests.",
+        "With --profile mastercontrol, the four dependent APIs of a MasterControl system instead.",
         "Stops on Ctrl-C or SIGTERM. The endpoints are listed in docs/HTTP.md."})
 final class DemoApiCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8321", description = "port on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE})")
@@ -46,8 +49,12 @@ final class DemoApiCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "1m", description = "time between records (default ${DEFAULT-VALUE})")
     String every;
 
-    @Option(names = "--count", defaultValue = "10000000", description = "how many records there are (default ${DEFAULT-VALUE})")
-    long count;
+    @Option(names = "--profile", defaultValue = "demo", description = "demo or mastercontrol (default ${DEFAULT-VALUE})")
+    String profile;
+
+    @Option(names = {"--count", "--records"}, paramLabel = "N", description = "how many records (production records with mastercontrol) there are "
+            + "(default 10000000, or 60000 with mastercontrol)")
+    Long count;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the generated values (default ${DEFAULT-VALUE})")
     long seed;
@@ -56,8 +63,10 @@ final class DemoApiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoApiOptions options;
         try {
-            options = DemoApiOptions.defaults().withPort(port).withAuth(AuthMode.parse(auth)).withRateLimit(rateLimit)
-                    .withStart(Instant.parse(start)).withSpacing(Span.parse(every).approximate()).withCount(count).withSeed(seed);
+            Profile chosen = Profile.parse(profile);
+            long records = count != null ? count : chosen == Profile.MASTERCONTROL ? MasterControlData.DEFAULT_RECORDS : 10_000_000;
+            options = DemoApiOptions.defaults().withProfile(chosen).withPort(port).withAuth(AuthMode.parse(auth)).withRateLimit(rateLimit)
+                    .withStart(Instant.parse(start)).withSpacing(Span.parse(every).approximate()).withCount(records).withSeed(seed);
             if (latency != null)
                 options = options.withLatency(Span.parse(latency).approximate());
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
@@ -75,7 +84,8 @@ final class DemoApiCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             if (portFile != null)
                 writeAtomically(portFile, Integer.toString(api.baseUri().getPort()));
-            System.out.println("demo API listening on " + api.baseUri() + " (auth " + options.auth().label() + "); stop it with Ctrl-C");
+            System.out.println("demo API listening on " + api.baseUri() + " (profile " + options.profile().label() + ", auth "
+                    + options.auth().label() + "); stop it with Ctrl-C");
             System.out.flush();
             stopped.await();
         }

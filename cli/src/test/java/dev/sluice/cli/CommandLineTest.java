@@ -176,6 +176,14 @@ class CommandLineTest {
     }
 
     @Test
+    void demo_api_refuses_an_unknown_profile_and_names_the_known_ones() {
+        CliRun r = CliRun.of("demo-api", "--port", "0", "--profile", "sap");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown profile 'sap'", "demo, mastercontrol");
+    }
+
+    @Test
     void reset_without_yes_changes_nothing_and_says_how_to_confirm() throws Exception {
         CliRun.of("run", file.toString());
 

@@ -84,17 +84,16 @@ public final class MasterControlData {
     private final Duration spacing;
     private final long count;
 
-    private MasterControlData(long seed, Instant start, Duration spacing, long count) {
-        this.seed = seed;
-        this.start = start;
-        this.spacing = spacing;
-        this.count = count;
-    }
-
     /** The data of these options: their seed, start, spacing and count (the number of production records). */
     public static MasterControlData of(DemoApiOptions options) {
-        requireNonNull(options, "options is null");
-        return new MasterControlData(options.seed(), options.start(), options.spacing(), options.count());
+        return new MasterControlData(requireNonNull(options, "options is null"));
+    }
+
+    private MasterControlData(DemoApiOptions options) {
+        seed = options.seed();
+        start = options.start();
+        spacing = options.spacing();
+        count = options.count();
     }
 
     public long count() {
