@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -226,13 +225,7 @@ final class Api implements AutoCloseable {
         Slot s = service.slot(ctx.pathParam("name"));
         service.refresh(s, s.config);
         ObjectNode o = Views.summary(service, s);
-        String text;
-        try {
-            text = Files.readString(s.file);
-        } catch (IOException e) {
-            text = "";
-        }
-        o.set("config", ConfigRedaction.redact(text));
+        o.set("config", ConfigRedaction.redact(s.text));
         json(ctx, 200, o);
     }
 

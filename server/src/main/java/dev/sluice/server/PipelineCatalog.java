@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -27,10 +29,14 @@ import java.util.stream.Stream;
 final class PipelineCatalog {
     private final Path folder;
     private final ConfigLoader loader;
+    private static final long SETTLE_SECONDS = 3;
     private final Map<Path, Seen> seen = new TreeMap<>();
 
-    /** What a file held when it was last read: its digest, and the problem if it did not validate. */
-    private record Seen(String digest, Optional<String> problem) {
+    /**
+     * A file as last read: its size and modification time, to skip reading it again while they stay
+     * the same, and its content's digest, so that a touch without a change reloads nothing.
+     */
+    private record Seen(long size, FileTime modified, String digest) {
     }
 
     /** A change found by a scan. */
@@ -38,12 +44,12 @@ final class PipelineCatalog {
         Path file();
     }
 
-    /** A file that validated, new or changed. */
-    record Loaded(Path file, String digest, PipelineConfig config) implements Change {
+    /** A file that validated, new or changed, with the text it was loaded from. */
+    record Loaded(Path file, String text, PipelineConfig config) implements Change {
     }
 
     /** A file that is new or changed and does not validate; {@code problem} says why, with lines. */
-    record Invalid(Path file, String digest, String problem) implements Change {
+    record Invalid(Path file, String problem) implements Change {
     }
 
     /** A file that is gone. */
@@ -62,34 +68,41 @@ final class PipelineCatalog {
     /** Reads the folder and returns the changes since the last scan, files in name order. */
     List<Change> scan() {
         var changes = new ArrayList<Change>();
-        Map<Path, String> present = new LinkedHashMap<>();
+        var present = new HashSet<Path>();
         for (Path file : files()) {
+            present.add(file);
+            Seen before = seen.get(file);
             byte[] content;
+            long size;
+            FileTime modified;
             try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                size = attributes.size();
+                modified = attributes.lastModifiedTime();
+                // A file modified in the last seconds is read anyway: a coarse clock can give two quick
+                // edits of the same size the same modification time.
+                boolean settled = modified.toInstant().isBefore(Instant.now().minusSeconds(SETTLE_SECONDS));
+                if (before != null && settled && before.size() == size && before.modified().equals(modified))
+                    continue;
                 content = Files.readAllBytes(file);
             } catch (IOException e) {
                 continue; // removed or replaced between listing and reading: the next scan sees it
             }
             String digest = Sha256.hex(content);
-            present.put(file, digest);
-            Seen before = seen.get(file);
+            seen.put(file, new Seen(size, modified, digest));
             if (before != null && before.digest().equals(digest))
                 continue;
+            String text = new String(content, StandardCharsets.UTF_8);
             try {
-                PipelineConfig config = loader.load(file, new String(content, StandardCharsets.UTF_8));
-                seen.put(file, new Seen(digest, Optional.empty()));
-                changes.add(new Loaded(file, digest, config));
+                changes.add(new Loaded(file, text, loader.load(file, text)));
             } catch (SluiceException e) {
-                seen.put(file, new Seen(digest, Optional.of(e.getMessage())));
-                changes.add(new Invalid(file, digest, e.getMessage()));
+                changes.add(new Invalid(file, e.getMessage()));
             } catch (RuntimeException e) {
-                String problem = file.getFileName() + " could not be loaded: " + e;
-                seen.put(file, new Seen(digest, Optional.of(problem)));
-                changes.add(new Invalid(file, digest, problem));
+                changes.add(new Invalid(file, file.getFileName() + " could not be loaded: " + e));
             }
         }
         for (Path gone : new ArrayList<>(seen.keySet()))
-            if (!present.containsKey(gone)) {
+            if (!present.contains(gone)) {
                 seen.remove(gone);
                 changes.add(new Removed(gone));
             }

@@ -149,14 +149,14 @@ public final class Service implements AutoCloseable {
         Instant now = clock.instant();
         for (PipelineCatalog.Change change : catalog.scan()) {
             switch (change) {
-                case PipelineCatalog.Loaded l -> loaded(l.file(), l.config(), now);
+                case PipelineCatalog.Loaded l -> loaded(l.file(), l.text(), l.config(), now);
                 case PipelineCatalog.Invalid i -> refused(i.file(), i.problem());
                 case PipelineCatalog.Removed r -> removed(r.file());
             }
         }
     }
 
-    private void loaded(Path file, PipelineConfig config, Instant now) {
+    private void loaded(Path file, String text, PipelineConfig config, Instant now) {
         String name = config.id().value();
         Slot existing = slots.get(name);
         if (existing != null && !existing.file.equals(file)) {
@@ -170,6 +170,7 @@ public final class Service implements AutoCloseable {
         if (existing != null) {
             voidSwitchIfFileChanged(existing, config);
             existing.config = config;
+            existing.text = text;
             existing.refusedChange = Optional.empty();
             existing.loadedAt = now;
             existing.nextDue = null;
@@ -177,7 +178,7 @@ public final class Service implements AutoCloseable {
             log.atInfo().addKeyValue("pipeline", name).log("reloaded {}", file.getFileName());
             return;
         }
-        var slot = new Slot(name, config, file, now);
+        var slot = new Slot(name, config, text, file, now);
         try {
             StateStore store = store(config);
             slot.override = store.pipelineSwitch(config.id());

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Slot {
     final String name;
     volatile PipelineConfig config;
+    /** The text of the file {@code config} was loaded from (the file itself may hold a refused newer version). */
+    volatile String text;
     volatile Path file;
     /** A newer version of the file that did not validate: it does not run, the version before it does. */
     volatile Optional<String> refusedChange = Optional.empty();
@@ -55,9 +57,10 @@ final class Slot {
         }
     }
 
-    Slot(String name, PipelineConfig config, Path file, Instant loadedAt) {
+    Slot(String name, PipelineConfig config, String text, Path file, Instant loadedAt) {
         this.name = name;
         this.config = config;
+        this.text = text;
         this.file = file;
         this.loadedAt = loadedAt;
     }

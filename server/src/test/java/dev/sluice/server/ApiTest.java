@@ -125,6 +125,16 @@ class ApiTest {
     }
 
     @Test
+    void a_pipeline_detail_shows_the_configuration_that_runs_not_a_refused_newer_file() {
+        Served.write(dir, "orders.yaml", ORDERS.replace("every: 10m", "every: 10m, fields: nine"));
+        served.service.reload();
+        JsonNode detail = conforming("GET", "/api/v1/pipelines/{name}", "/api/v1/pipelines/orders", 200);
+        assertThat(detail.get("refused_change").asString()).contains("fields");
+        assertThat(detail.at("/config/source/every").asString()).isEqualTo("10m");
+        assertThat(detail.at("/config/source").has("fields")).isFalse();
+    }
+
+    @Test
     void runs_and_a_run_with_its_errors_answer_as_documented() {
         ranBoth();
         JsonNode runs = conforming("GET", "/api/v1/pipelines/{name}/runs", "/api/v1/pipelines/broken/runs", 200);

@@ -26,6 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchedulingTest {
     private static final Instant T0 = Instant.parse("2025-01-01T03:00:00Z");
+    /** Every minute, and each window takes a little while: six records 20 ms apart. */
+    private static final String SLOW = """
+            name: p
+            state: sqlite:state.db
+            windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}
+            source: {type: generate, every: 10m, pause_per_record: 20ms}
+            sink: {type: jsonl, path: out}
+            schedule: {every: 1m}
+            """;
 
     @TempDir
     Path dir;
@@ -101,14 +110,7 @@ class SchedulingTest {
 
     @Test
     void a_run_still_going_when_the_next_is_due_is_not_doubled_and_the_next_runs_once_after_it() {
-        Served.write(dir, "p.yaml", """
-                name: p
-                state: sqlite:state.db
-                windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}
-                source: {type: generate, every: 10m, pause_per_record: 20ms}
-                sink: {type: jsonl, path: out}
-                schedule: {every: 1m}
-                """);
+        Served.write(dir, "p.yaml", SLOW);
         start();
         clock.set(T0);
         served.service.tick(T0);
@@ -274,14 +276,7 @@ class SchedulingTest {
 
     @Test
     void a_stop_lets_running_windows_commit_and_leaves_nothing_half_written() {
-        Served.write(dir, "p.yaml", """
-                name: p
-                state: sqlite:state.db
-                windows: {cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}
-                source: {type: generate, every: 10m, pause_per_record: 20ms}
-                sink: {type: jsonl, path: out}
-                schedule: {every: 1m}
-                """);
+        Served.write(dir, "p.yaml", SLOW);
         start();
         clock.set(T0);
         served.service.tick(T0);

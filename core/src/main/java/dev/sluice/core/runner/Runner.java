@@ -42,11 +42,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -134,7 +137,7 @@ public final class Runner {
     public RunResult replayFailedKeys() {
         CursorKind cursor = pipeline.windows().cursor();
         return withLease(RunKind.REPLAY, "failed keys", run -> {
-            var windows = new java.util.TreeMap<Long, Window>();
+            var windows = new TreeMap<Long, Window>();
             var backfill = new HashSet<Window>();
             long withoutWindow = 0;
             for (KeyStatus k : store.keyStatuses(id, Optional.of(KeyStatus.KeyOutcome.FAILED))) {
@@ -149,11 +152,7 @@ public final class Runner {
             }
             if (withoutWindow > 0)
                 log.atWarn().addKeyValue("pipeline", id.value()).log("{} failed keys name no window of cursor {} and cannot be replayed", withoutWindow, cursor.label());
-            Optional<Position> watermark = store.watermark(id, cursor);
-            if (windows.isEmpty())
-                return finish(run, Plan.Outcome.WINDOWS, "no failed keys to replay", List.of(), watermark, null, backfill::contains);
-            String note = "replaying the " + windows.size() + " window(s) with failed keys";
-            return execute(run, List.copyOf(windows.values()), Plan.Outcome.WINDOWS, note, watermark, null, backfill::contains);
+            return replay(run, windows.values(), backfill, "no failed keys to replay", "replaying the " + windows.size() + " window(s) with failed keys");
         });
     }
 
@@ -165,19 +164,23 @@ public final class Runner {
     public RunResult replayFailedWindows() {
         CursorKind cursor = pipeline.windows().cursor();
         return withLease(RunKind.REPLAY, "failed windows", run -> {
-            var windows = new java.util.TreeMap<Long, Window>();
+            var windows = new TreeMap<Long, Window>();
             var backfill = new HashSet<Window>();
             for (LedgerEntry e : store.ledger(id, cursor, Optional.of(WindowStatus.FAILED), Integer.MAX_VALUE)) {
                 windows.putIfAbsent(e.window().startKey(), e.window());
                 if (e.backfill())
                     backfill.add(e.window());
             }
-            Optional<Position> watermark = store.watermark(id, cursor);
-            if (windows.isEmpty())
-                return finish(run, Plan.Outcome.WINDOWS, "no failed windows to replay", List.of(), watermark, null, backfill::contains);
-            String note = "replaying " + windows.size() + " failed window(s)";
-            return execute(run, List.copyOf(windows.values()), Plan.Outcome.WINDOWS, note, watermark, null, backfill::contains);
+            return replay(run, windows.values(), backfill, "no failed windows to replay", "replaying " + windows.size() + " failed window(s)");
         });
+    }
+
+    /** Runs {@code windows} again outside the watermark's chain: the watermark does not move. */
+    private RunResult replay(RunRecord run, Collection<Window> windows, Set<Window> backfill, String nothing, String note) {
+        Optional<Position> watermark = store.watermark(id, pipeline.windows().cursor());
+        if (windows.isEmpty())
+            return finish(run, Plan.Outcome.WINDOWS, nothing, List.of(), watermark, null, backfill::contains);
+        return execute(run, List.copyOf(windows), Plan.Outcome.WINDOWS, note, watermark, null, backfill::contains);
     }
 
     private RunResult incremental(RunRecord run) {
