@@ -16,6 +16,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
+    @Mixin
+    AlertOptions alerts;
+
     @Option(names = "--from", required = true, paramLabel = "ISO|ID", description = "first instant (or id) of the range, inclusive")
     String from;
 
@@ -30,7 +33,7 @@ final class BackfillCommand implements Callable<Integer> {
         PipelineConfig config = options.load();
         CursorKind cursor = config.windows().cursor();
         Position start = position(cursor, "--from", from), end = position(cursor, "--to", to);
-        return RunCommand.execute(options, config, now, ": backfill [" + start + ", " + end + ")", runner -> runner.backfill(start, end));
+        return RunCommand.execute(options, alerts, config, now, ": backfill [" + start + ", " + end + ")", runner -> runner.backfill(start, end));
     }
 
     static Position position(CursorKind cursor, String option, String text) {

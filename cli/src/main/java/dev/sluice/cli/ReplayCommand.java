@@ -14,12 +14,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions options;
 
+    @Mixin
+    AlertOptions alerts;
+
     @Option(names = "--failed-keys", required = true, description = "replay the windows of the keys that failed")
     boolean failedKeys;
 
     @Override
     public Integer call() {
         PipelineConfig config = options.load();
-        return RunCommand.execute(options, config, null, ": replay of failed keys", runner -> runner.replayFailedKeys());
+        return RunCommand.execute(options, alerts, config, null, ": replay of failed keys", runner -> runner.replayFailedKeys());
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.core.config.PipelineConfig;
 import dev.sluice.core.state.KeyStatus;
+import dev.sluice.core.state.KeyTally;
 import dev.sluice.core.state.LeaseHolder;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.Position;
@@ -40,17 +41,19 @@ final class StatusCommand implements Callable<Integer> {
                     .orElse(List.of());
             Optional<LeaseHolder> running = opened.flatMap(s -> s.leaseHolder(config.id()));
             List<KeyStatus> failedKeys = opened.map(s -> s.keyStatuses(config.id(), Optional.of(KeyStatus.KeyOutcome.FAILED))).orElse(List.of());
+            KeyTally tally = opened.map(s -> s.keyTally(config.id())).orElse(KeyTally.NONE);
             String where = opened.map(StateStore::describe).orElse(options.stateUrl(config) + " (not created yet)");
             if (json)
-                printJson(config, where, watermark, counts, runs, failed, running, failedKeys);
+                printJson(config, where, watermark, counts, runs, failed, running, failedKeys, tally);
             else
-                printText(config, where, watermark, counts, runs, failed, running, failedKeys);
+                printText(config, where, watermark, counts, runs, failed, running, failedKeys, tally);
             return ExitCodes.OK;
         });
     }
 
     private static void printText(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
-                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running, List<KeyStatus> failedKeys) {
+                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running, List<KeyStatus> failedKeys,
+                                  KeyTally tally) {
         var out = System.out;
         out.println("pipeline:  " + config.id());
         out.println("state:     " + where);
@@ -70,6 +73,11 @@ final class StatusCommand implements Callable<Integer> {
             for (LedgerEntry e : failed)
                 out.println("  " + e.window() + (e.backfill() ? " backfill" : "") + "  attempt " + e.attempt() + "  error " + e.errorId().orElse("-"));
         }
+        if (tally.succeeded() + tally.failed() > 0) {
+            out.printf("keys:      %d succeeded, %d failed%n", tally.succeeded(), tally.failed());
+            if (!tally.answeredBy().isEmpty())
+                out.println("answered:  " + String.join(", ", tally.answeredBy().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+        }
         if (!failedKeys.isEmpty()) {
             out.println("failed keys: " + failedKeys.size() + " (sluice replay FILE --failed-keys processes them again)");
             for (KeyStatus k : failedKeys.subList(0, Math.min(SHOWN_KEYS, failedKeys.size())))
@@ -82,7 +90,8 @@ final class StatusCommand implements Callable<Integer> {
     private static final int SHOWN_KEYS = 20;
 
     private static void printJson(PipelineConfig config, String where, Optional<Position> watermark, Map<WindowStatus, Long> counts,
-                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running, List<KeyStatus> failedKeys) {
+                                  List<RunRecord> runs, List<LedgerEntry> failed, Optional<LeaseHolder> running, List<KeyStatus> failedKeys,
+                                  KeyTally tally) {
         ObjectNode o = Reports.JSON.createObjectNode();
         o.put("pipeline", config.id().value());
         o.put("state", where);
@@ -114,6 +123,9 @@ final class StatusCommand implements Callable<Integer> {
             w.put("start", e.window().startText()).put("end", e.window().endText()).put("attempt", e.attempt()).put("backfill", e.backfill());
             e.errorId().ifPresent(id -> w.put("error_id", id));
         }
+        ObjectNode tallied = o.putObject("keys").put("succeeded", tally.succeeded()).put("failed", tally.failed());
+        ObjectNode answered = tallied.putObject("answered_by");
+        tally.answeredBy().forEach(answered::put);
         var keys = o.putArray("failed_keys");
         for (KeyStatus k : failedKeys) {
             ObjectNode key = keys.addObject().put("key", k.key()).put("reason", k.reason().orElse("")).put("attempts", k.attempts());

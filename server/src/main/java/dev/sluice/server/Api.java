@@ -5,6 +5,7 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.Connectors;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
+import dev.sluice.core.state.KeyTally;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.LedgerFilter;
 import dev.sluice.core.state.Position;
@@ -225,6 +226,10 @@ final class Api implements AutoCloseable {
         Slot s = service.slot(ctx.pathParam("name"));
         service.refresh(s, s.config);
         ObjectNode o = Views.summary(service, s);
+        KeyTally tally = service.store(s.config).keyTally(s.config.id());
+        ObjectNode keys = o.putObject("keys").put("succeeded", tally.succeeded()).put("failed", tally.failed());
+        ObjectNode answered = keys.putObject("answered_by");
+        tally.answeredBy().forEach(answered::put);
         o.set("config", ConfigRedaction.redact(s.text));
         json(ctx, 200, o);
     }

@@ -67,6 +67,17 @@ public final class Server implements AutoCloseable {
         return new Server(service, api);
     }
 
+    /**
+     * The alerter of a settings file's {@code alerts:} section, for a run outside the service
+     * ({@code sluice run --settings}); one that sends nothing when the file has no such section.
+     */
+    public static Alerter alerter(Path settingsFile) {
+        ServeSettings settings = load(ConfigLoader.standard(), settingsFile);
+        Alerter alerts = Alerter.start(settings.alerts(), Clock.systemUTC());
+        alerts.check().forEach(problem -> log.atWarn().log("alerts: {}", problem));
+        return alerts;
+    }
+
     static ServeSettings load(ConfigLoader loader, Path file) {
         try {
             return loader.loadDocument(file, Files.readString(file), "a settings file", ServeSettings::bind);

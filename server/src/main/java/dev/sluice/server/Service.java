@@ -21,6 +21,7 @@ import dev.sluice.core.state.StateStore;
 import dev.sluice.core.window.CursorKind;
 import dev.sluice.core.window.Window;
 import dev.sluice.server.alert.Alerter;
+import dev.sluice.server.alert.RunAlerts;
 import dev.sluice.server.alert.Condition;
 import dev.sluice.server.alert.Severity;
 import dev.sluice.state.Leases;
@@ -352,25 +353,25 @@ public final class Service implements AutoCloseable {
                 slot.release(active);
                 return;
             }
+            var watch = new RunAlerts(alerts, name, config.service().muted(), clock, listener(slot, active));
             try {
                 StateStore store = store(config);
-                var runner = new Runner(config, store, clock, listener(slot, active), active.stop, holder);
+                var runner = new Runner(config, store, clock, watch, active.stop, holder);
                 RunResult result = what.apply(runner);
                 metrics.runFinished(name, active.kind, result.status(), Duration.ofNanos(System.nanoTime() - t0));
-                if (result.windowsFailed() == 0 && result.windowsSucceeded() > 0)
-                    alerts.clear(Condition.WINDOW_FAILED, name, clock.instant());
+                watch.finished(result);
             } catch (SluiceException e) {
                 if (e.code() == ErrorCode.STATE_LEASE_HELD)
                     log.atWarn().addKeyValue("pipeline", name).log("not run: {}", e.getMessage());
                 else {
                     log.atError().addKeyValue("pipeline", name).addKeyValue("error_id", e.errorId()).addKeyValue("code", e.code())
                             .log("run failed: {}", e.getMessage());
-                    failed(name, e, Map.of("kind", active.kind));
+                    watch.runFailed(e, Map.of("kind", active.kind));
                 }
             } catch (RuntimeException e) {
                 SluiceException error = SluiceException.wrap(e, ErrorCode.INTERNAL);
                 log.atError().addKeyValue("pipeline", name).addKeyValue("error_id", error.errorId()).log("run failed: {}", e.toString());
-                failed(name, error, Map.of("kind", active.kind));
+                watch.runFailed(error, Map.of("kind", active.kind));
             } finally {
                 permits.release();
                 refresh(slot, config);
@@ -397,6 +398,7 @@ public final class Service implements AutoCloseable {
         }
     }
 
+    /** Counts for the metrics, and notes the run's id for the pipeline's view; {@link RunAlerts} wraps it. */
     private RunListener listener(Slot slot, Slot.Active active) {
         RunListener counting = metrics.listener(slot.name);
         return new RunListener() {
@@ -418,19 +420,8 @@ public final class Service implements AutoCloseable {
             @Override
             public void windowFailed(Window window, SluiceException error) {
                 counting.windowFailed(window, error);
-                if (error.code() != ErrorCode.RUN_INTERRUPTED)
-                    failed(slot.name, error, Map.of("window", window.toString()));
             }
         };
-    }
-
-    private void failed(String pipeline, SluiceException error, Map<String, String> details) {
-        Slot slot = slots.get(pipeline);
-        if (slot != null && slot.config.service().muted())
-            return;
-        var all = new LinkedHashMap<>(details);
-        all.put("code", error.code().name());
-        alerts.raise(Condition.WINDOW_FAILED, pipeline, Severity.CRITICAL, Optional.of(error.errorId()), error.getMessage(), all, clock.instant());
     }
 
     // ---------------------------------------------------------------------------------------------- alerts

@@ -152,4 +152,73 @@ class ServiceAlertsTest {
         served.service.tick(clock.instant());
         assertThat(delivered(2).get(1).get("status").asString()).isEqualTo("resolved");
     }
+
+    private static final String KEYED = """
+            name: orders
+            state: sqlite:state.db
+            windows: {cursor: id, start: 1, end: 9, size: 4}
+            connections:
+              mc:
+                base_url: "%s"
+                retry: {max_attempts: 2, initial_backoff: 10ms, max_backoff: 20ms}
+                circuit_breaker: off
+            source: {type: ids}
+            steps:
+              - name: structures
+                type: http
+                connection: mc
+                key: "{{ record.id }}"
+                request: {path: "/production-records/{{ record.id }}/structures"}
+                records: $.data[*]
+                merge: array
+                on_failure: record_key
+            sink: {type: jsonl, path: out}
+            """;
+
+    @Test
+    void records_left_out_because_a_request_failed_after_its_retries_raise_a_critical_alert_with_a_failed_key() throws Exception {
+        try (var api = dev.sluice.testkit.demo.DemoApi.start(dev.sluice.testkit.demo.DemoApiOptions.masterControl().withPort(0))) {
+            api.faults().add(dev.sluice.testkit.demo.Fault.parse("503,always@/production-records/3/"));
+            Served.write(dir, "orders.yaml", KEYED.formatted(api.baseUri()));
+            served = Served.manual(dir, "127.0.0.1", clock, alerter);
+            runNow();
+            JsonNode alert = delivered(1).get(0);
+            assertThat(alert.get("condition").asString()).isEqualTo("requests_failed");
+            assertThat(alert.get("severity").asString()).isEqualTo("critical");
+            assertThat(alert.at("/details/keys").asString()).isEqualTo("3");
+            assertThat(alert.get("summary").asString()).contains("1 record of window [1, 5)", "503");
+            JsonNode error = Served.json(served.get("/api/v1/errors/" + alert.get("error_id").asString(), null));
+            assertThat(error.at("/context/key").asString()).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void a_run_without_failed_requests_after_failed_ones_sends_the_recovery_notice() throws Exception {
+        try (var api = dev.sluice.testkit.demo.DemoApi.start(dev.sluice.testkit.demo.DemoApiOptions.masterControl().withPort(0))) {
+            api.faults().add(dev.sluice.testkit.demo.Fault.parse("503,always@/production-records/3/"));
+            Served.write(dir, "orders.yaml", KEYED.formatted(api.baseUri()));
+            served = Served.manual(dir, "127.0.0.1", clock, alerter);
+            runNow();
+            String incident = delivered(1).get(0).get("incident_id").asString();
+            api.faults().clear();
+            served.service.replay("orders", true);
+            await().atMost(Duration.ofSeconds(30)).until(served.service::idle);
+            JsonNode recovery = delivered(2).get(1);
+            assertThat(recovery.get("status").asString()).isEqualTo("resolved");
+            assertThat(recovery.get("incident_id").asString()).isEqualTo(incident);
+        }
+    }
+
+    @Test
+    void keys_that_every_request_answered_empty_for_raise_no_alert() throws Exception {
+        try (var api = dev.sluice.testkit.demo.DemoApi.start(dev.sluice.testkit.demo.DemoApiOptions.masterControl().withPort(0))) {
+            Served.write(dir, "orders.yaml", KEYED.formatted(api.baseUri()).replace("{path: \"/production-records/{{ record.id }}/structures\"}",
+                    "{path: /batch-records/production-records-list, query: {lotNumber: \"none-{{ record.id }}\"}}"));
+            served = Served.manual(dir, "127.0.0.1", clock, alerter);
+            runNow();
+            assertThat(alerter.awaitIdle(Duration.ofSeconds(30))).isTrue();
+            assertThat(Served.json(served.get("/api/v1/pipelines/orders", null)).at("/keys/failed").asLong()).isEqualTo(8);
+            assertThat(receiver.bodies()).isEmpty();
+        }
+    }
 }

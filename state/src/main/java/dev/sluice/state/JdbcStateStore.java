@@ -9,6 +9,7 @@ import dev.sluice.core.state.BooksCleanup;
 import dev.sluice.core.state.Counts;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
+import dev.sluice.core.state.KeyTally;
 import dev.sluice.core.state.KeyStatus.KeyOutcome;
 import dev.sluice.core.state.Lease;
 import dev.sluice.core.state.LeaseHolder;
@@ -782,6 +783,17 @@ public final class JdbcStateStore implements StateStore, SharedTransactions {
                         + "ORDER BY key LIMIT ?", pipeline.value(), outcome.get().label(), limit)
                 : readRows(action, row, "SELECT " + KEY_COLUMNS + " FROM sluice_key_status WHERE pipeline = ? ORDER BY key LIMIT ?",
                         pipeline.value(), limit);
+    }
+
+    @Override
+    public KeyTally keyTally(PipelineId pipeline) {
+        requireNonNull(pipeline, "pipeline is null");
+        // Few distinct answered-by texts (one per combination of answering requests), so this reads a handful of rows.
+        return KeyTally.of(readRows("count the keys of pipeline '" + pipeline + "'",
+                rs -> new KeyTally.Group(KeyOutcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)),
+                        Optional.ofNullable(rs.getString("answered_by")), rs.getLong("n")),
+                "SELECT outcome, answered_by, COUNT(*) AS n FROM sluice_key_status WHERE pipeline = ? GROUP BY outcome, answered_by",
+                pipeline.value()));
     }
 
     private static Optional<Window> keyWindow(ResultSet rs) throws SQLException {

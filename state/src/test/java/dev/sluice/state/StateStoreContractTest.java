@@ -2,6 +2,7 @@ package dev.sluice.state;
 
 import static dev.sluice.state.StateAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -11,6 +12,7 @@ import dev.sluice.core.state.BooksCleanup;
 import dev.sluice.core.state.Counts;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
+import dev.sluice.core.state.KeyTally;
 import dev.sluice.core.state.KeyStatus.KeyOutcome;
 import dev.sluice.core.state.Lease;
 import dev.sluice.core.state.LedgerEntry;
@@ -783,6 +785,33 @@ abstract class StateStoreContractTest {
 
         assertThat(store.keyStatuses(pipeline, Optional.empty(), 2)).extracting(KeyStatus::key).containsExactly("lot-1", "lot-2");
         assertThat(store.keyStatuses(pipeline, Optional.of(KeyOutcome.FAILED), 1)).extracting(KeyStatus::key).containsExactly("lot-1");
+    }
+
+    @Test
+    void the_key_tally_counts_outcomes_and_each_step_answer_of_the_latest_statuses() {
+        store.putKeyStatus(keyAnswered("rec-1", "captures: primary; metadata: batch-records"));
+        store.putKeyStatus(keyAnswered("rec-2", "captures: primary; metadata: data-captures"));
+        store.putKeyStatus(keyAnswered("rec-3", "captures: primary; metadata: batch-records"));
+        store.putKeyStatus(new KeyStatus(pipeline, "rec-4", KeyOutcome.FAILED, Optional.of("Both API calls returned empty"),
+                Optional.of("captures: primary"), 1, Optional.of("E-KEY4"), T0));
+        store.putKeyStatus(new KeyStatus(newPipeline(), "rec-5", KeyOutcome.SUCCEEDED, Optional.empty(), Optional.of("captures: primary"),
+                1, Optional.empty(), T0));
+
+        KeyTally tally = store.keyTally(pipeline);
+
+        assertThat(tally.succeeded()).isEqualTo(3);
+        assertThat(tally.failed()).isEqualTo(1);
+        assertThat(tally.answeredBy()).containsExactly(entry("captures: primary", 3L), entry("metadata: batch-records", 2L),
+                entry("metadata: data-captures", 1L));
+    }
+
+    @Test
+    void the_key_tally_of_a_pipeline_without_keys_is_empty() {
+        assertThat(store.keyTally(pipeline)).isEqualTo(KeyTally.NONE);
+    }
+
+    private KeyStatus keyAnswered(String key, String answeredBy) {
+        return new KeyStatus(pipeline, key, KeyOutcome.SUCCEEDED, Optional.empty(), Optional.of(answeredBy), 1, Optional.empty(), T0);
     }
 
     // ------------------------------------------------------------------------------------- switches

@@ -31,4 +31,12 @@ public interface RunListener {
 
     default void windowFailed(Window window, SluiceException error) {
     }
+
+    /**
+     * A window attempt recorded these keys as failed (a step with {@code on_failure: record_key} left their
+     * records out), after they were put on the books; called before {@link #windowCommitted} or
+     * {@link #windowFailed} of the window.
+     */
+    default void keysFailed(Window window, List<FailedKey> keys) {
+    }
 }

@@ -442,6 +442,7 @@ public final class Runner {
             return;
         Instant now = clock.instant();
         var statuses = new ArrayList<KeyStatus>();
+        var failed = new ArrayList<FailedKey>();
         for (var k : keys.outcomes()) {
             if (failedOnly && k.succeeded())
                 continue;
@@ -449,6 +450,7 @@ public final class Runner {
             if (!k.succeeded()) {
                 var error = new SluiceException(k.code(), k.reason());
                 errorId = Optional.of(error.errorId());
+                failed.add(new FailedKey(k.key(), k.reason(), k.code(), error.errorId()));
                 store.recordError(new ErrorRecord(error.errorId(), id, Optional.of(run.runId()), k.code(), k.reason(),
                         Map.of("window", entry.window().toString(), "key", k.key(), "attempt", Integer.toString(entry.attempt())), now));
             }
@@ -457,6 +459,8 @@ public final class Runner {
                     Optional.of(entry.window()), entry.backfill()));
         }
         store.recordKeyOutcomes(statuses);
+        if (!failed.isEmpty())
+            listener.keysFailed(entry.window(), failed);
     }
 
     private WindowWriter begin(Window w) {

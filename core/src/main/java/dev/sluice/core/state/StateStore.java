@@ -113,6 +113,9 @@ public interface StateStore extends AutoCloseable {
     /** The key statuses of the pipeline, optionally only of one outcome, in key order, at most {@code limit}. */
     List<KeyStatus> keyStatuses(PipelineId pipeline, Optional<KeyStatus.KeyOutcome> outcome, int limit);
 
+    /** How many keys of the pipeline succeeded and failed, and which request of each step answered them. */
+    KeyTally keyTally(PipelineId pipeline);
+
     /** The switch set by hand for the pipeline, if one is set. */
     Optional<PipelineSwitch> pipelineSwitch(PipelineId pipeline);
 

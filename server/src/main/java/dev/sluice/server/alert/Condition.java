@@ -22,7 +22,14 @@ public enum Condition {
      * Now minus the pipeline's watermark passed a threshold. Raise it with the severity of the threshold
      * passed (warning or critical); clear it when the lag is under the lowest threshold again.
      */
-    LAG("lag over threshold");
+    LAG("lag over threshold"),
+    /**
+     * Records were set aside as failed keys because a request of a dependent step failed after its
+     * retries ({@code on_failure: record_key} lets the window commit without them). Raise it as
+     * {@link Severity#CRITICAL} when the API was unavailable, else as a warning, with the error id of a
+     * failed key; clear it when a run of the pipeline had no such failure.
+     */
+    REQUESTS_FAILED("requests failed");
 
     private final String label;
 
@@ -53,6 +60,10 @@ public enum Condition {
             case LAG -> pipeline + " is behind: its watermark is further from now than the threshold. Check its recent runs "
                     + "(`sluice history` on its file, or the dashboard) for failed or slow windows, and whether it is enabled; "
                     + "a window that keeps failing holds the watermark back.";
+            case REQUESTS_FAILED -> "The records whose requests failed were left out and are on the books as failed keys; "
+                    + "`sluice status` on the pipeline's file (or the dashboard) lists them with their reasons. "
+                    + lookUp + "Check the API's status; once it answers again, process them again with "
+                    + "`sluice replay FILE --failed-keys` or the dashboard's Replay keys.";
         };
     }
 
@@ -63,6 +74,8 @@ public enum Condition {
                     + "on the next runs; `sluice status` on the pipeline's file lists them.";
             case CIRCUIT_OPEN -> "Nothing to do: the circuit closed and calls to the endpoint go through again.";
             case LAG -> "Nothing to do: " + pipeline + " is within its lag threshold again.";
+            case REQUESTS_FAILED -> "Nothing to do for new records: a run of " + pipeline + " had no failed requests. Keys that "
+                    + "failed earlier stay failed until they are replayed (`sluice replay FILE --failed-keys`).";
         };
     }
 }
