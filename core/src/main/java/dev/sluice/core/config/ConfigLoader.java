@@ -78,7 +78,7 @@ public final class ConfigLoader {
     /** Binds {@code text} as if it were the content of {@code file}. */
     public PipelineConfig load(Path file, String text) {
         String label = file.getFileName().toString();
-        return document(file, text, label + " is empty; a pipeline needs at least windows, source and sink",
+        return document(file, text, label + " is empty; a pipeline needs at least windows, source and sink", true,
                 (top, source) -> bind(top, file, label, source));
     }
 
@@ -88,10 +88,11 @@ public final class ConfigLoader {
      * reported at once with its line and column. {@code what} names the document in messages.
      */
     public <T> T loadDocument(Path file, String text, String what, Function<ConfigObject, T> binder) {
-        return document(file, text, file.getFileName() + " is empty; " + what + " needs at least one key", (top, source) -> binder.apply(top));
+        return document(file, text, file.getFileName() + " is empty; " + what + " needs at least one key", false,
+                (top, source) -> binder.apply(top));
     }
 
-    private <T> T document(Path file, String text, String whenEmpty, BiFunction<ConfigObject, ConfigSource, T> binder) {
+    private <T> T document(Path file, String text, String whenEmpty, boolean includes, BiFunction<ConfigObject, ConfigSource, T> binder) {
         String label = file.getFileName().toString();
         var problems = new ConfigProblems(label);
         Path baseDir = file.toAbsolutePath().getParent();
@@ -101,6 +102,8 @@ public final class ConfigLoader {
             problems.throwIfAny();
             throw new SluiceException(ErrorCode.CONFIG_INVALID, whenEmpty);
         }
+        if (includes)
+            root = Includes.merge(root, baseDir, problems, ConfigLoader::parse);
         var top = new ConfigObject(source, "", root);
         T bound = binder.apply(top, source);
         top.finish();
@@ -108,7 +111,7 @@ public final class ConfigLoader {
         return bound;
     }
 
-    private static MappingNode parse(String label, String text, ConfigProblems problems) {
+    static MappingNode parse(String label, String text, ConfigProblems problems) {
         try {
             var settings = LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(true).build();
             var composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));

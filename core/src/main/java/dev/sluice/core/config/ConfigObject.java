@@ -370,7 +370,12 @@ public final class ConfigObject {
         var mark = n.getStartMark();
         int line = mark.map(m -> m.getLine() + 1).orElse(0);
         int col = mark.map(m -> m.getColumn() + 1).orElse(0);
-        file.problems().add(line, col, at, message);
+        // A node from an included file carries that file's name in its mark.
+        Optional<String> from = mark.map(m -> m.getName()).filter(name -> !name.isEmpty() && !name.equals("reader"));
+        if (from.isPresent())
+            file.problems().add(from.get(), line, col, at, message);
+        else
+            file.problems().add(line, col, at, message);
     }
 
     private String child(String key) {

@@ -16,7 +16,15 @@ public final class ConfigProblems {
 
     /** Adds a problem at a 1-based line and column of the file; {@code path} is the key path, such as windows.size. */
     public void add(int line, int column, String path, String message) {
-        String where = line > 0 ? file + " line " + line + ":" + column : file;
+        add(file, line, column, path, message);
+    }
+
+    /**
+     * Adds a problem at a 1-based line and column of another file than the one being read, such as a file
+     * it includes.
+     */
+    public void add(String otherFile, int line, int column, String path, String message) {
+        String where = line > 0 ? otherFile + " line " + line + ":" + column : otherFile;
         problems.add(where + ": " + (path.isEmpty() ? "" : path + ": ") + message);
     }
 
