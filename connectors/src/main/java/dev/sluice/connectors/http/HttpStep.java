@@ -192,7 +192,7 @@ final class HttpStep implements Step, ObservedConnections {
             } else {
                 JsonNode root;
                 try {
-                    root = HttpSource.JSON.readTree(http.body());
+                    root = Paging.JSON.readTree(http.body());
                 } catch (JacksonException e) {
                     throw new SluiceException(ErrorCode.SOURCE_INVALID_DATA, "the answer (status " + http.status() + ") is not valid JSON: " + e.getOriginalMessage(), e);
                 }
