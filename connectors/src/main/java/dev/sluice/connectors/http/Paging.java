@@ -7,6 +7,7 @@ import dev.sluice.connectors.http.Pagination.Style;
 import dev.sluice.core.ErrorCode;
 import dev.sluice.core.SluiceException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,16 +21,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The pages of one templated request, as its {@code pagination:} says: the request of an HTTP source (and,
- * next, those of a dependent-request step). For each page it builds the call (with the page parameters, or
- * with {@code {{ page.* }}} filled in where the request's templates use them), sends it, picks the values
- * out of the answer with {@code records:}, and works out where the next page starts and whether there is
- * one. A next link is followed only to an origin the connection allows. A {@link Walk} refuses a position
- * seen twice and more than {@code max_pages} pages, so that an API paging in a loop fails instead of
+ * The pages of one templated request, as its {@code pagination:} says: the request of an HTTP source, or the
+ * request or a fallback of a dependent-request step. For each page it builds the call (with the page
+ * parameters, or with {@code {{ page.* }}} filled in where the request's templates use them), sends it, picks
+ * the values out of the answer with {@code records:}, and works out where the next page starts and whether
+ * there is one. A next link is followed only to an origin the connection allows. A {@link Walk} refuses a
+ * position seen twice and more than {@code max_pages} pages, so that an API paging in a loop fails instead of
  * running forever.
  *
- * <p>The source reads one page per {@code read()} and keeps a Walk per window between them. Thread-safe: a
- * Paging holds no state of its own; a Walk is used by one thread at a time.
+ * <p>The source reads one page per {@code read()} and keeps a Walk per window between them; a step reads every
+ * page of a request at once with {@link #gather}. Thread-safe: a Paging holds no state of its own; a Walk is
+ * used by one thread at a time.
  */
 final class Paging {
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,6 +46,7 @@ final class Paging {
     record Wording(String tooLong, String notJson) {
         static final Wording SOURCE = new Wording("the window is too big: raise source.pagination.max_pages or make windows.size smaller",
                 "; the window was not committed and the next run reads it again");
+        static final Wording STEP = new Wording("the answer is that long: raise pagination.max_pages of this request", "");
 
         Wording {
             requireNonNull(tooLong, "tooLong is null");
@@ -61,6 +64,18 @@ final class Paging {
             requireNonNull(answer, "answer is null");
             values = List.copyOf(values);
             requireNonNull(next, "next is null");
+        }
+    }
+
+    /**
+     * The values of every page of one request, in page order.
+     *
+     * @param declaredEmpty a page answered a status the request declares empty: the first (then there are no
+     *     values), or a later one, where the pages ended
+     */
+    record Gathered(List<JsonNode> values, boolean declaredEmpty) {
+        Gathered {
+            values = List.copyOf(values);
         }
     }
 
@@ -145,6 +160,30 @@ final class Paging {
                     + shown(next.get()) + ") twice in " + walk.subject + "; stopped instead of reading the same pages forever. "
                     + "Check the pagination settings (param, from) against the API's documentation");
         return new Fetched(call, answer, values, next);
+    }
+
+    /**
+     * The values of every page of one request, {@code first} being the call for its first page (as
+     * {@link #call} built it from the same scope). An empty first page makes the answer empty without asking
+     * for more: "nothing here" is what it says, whatever the pagination would do next.
+     *
+     * @throws SluiceException as {@link #fetch} does, for any page
+     */
+    Gathered gather(Template.Scope scope, HttpCall first, String label) {
+        var walk = new Walk("the answer to " + describe(first));
+        var values = new ArrayList<JsonNode>();
+        HttpCall call = first;
+        Optional<String> after = Optional.empty();
+        while (true) {
+            Fetched page = fetch(walk, call, after);
+            if (page.answer().declaredEmpty())
+                return new Gathered(values, true);
+            values.addAll(page.values());
+            if (page.next().isEmpty() || after.isEmpty() && page.values().isEmpty())
+                return new Gathered(values, false);
+            after = page.next();
+            call = call(scope, after, label);
+        }
     }
 
     /** {@code scope} with the page at {@code after}: page.number, page.offset, page.size and page.cursor. */
