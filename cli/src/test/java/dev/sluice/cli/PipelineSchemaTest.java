@@ -83,6 +83,56 @@ class PipelineSchemaTest {
     }
 
     @Test
+    void paginated_dependent_requests_with_an_empty_reason_are_valid_against_the_schema_and_load(@TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z, size: 6h}
+                connections:
+                  mastercontrol: {base_url: "https://mastercontrol.example.com/api"}
+                source: {type: generate}
+                steps:
+                  - name: metadata
+                    type: http
+                    connection: mastercontrol
+                    key: "{{ record.id }}"
+                    request: {path: /batch-records/production-records-list, query: {lotNumber: "{{ record.name }}"}}
+                    records: $.data[*]
+                    pagination: {type: page_number, param: pageNumber, size_param: pageSize, size: 100, total: $.totalCount, stop: [total]}
+                    fallbacks:
+                      - name: data-captures
+                        request: {path: /data-captures, query: {lotNumber: "{{ record.name }}"}}
+                        records: $.data[*]
+                        pagination: {type: cursor, from: $.next, max_pages: 50}
+                    on_failure: record_key
+                    empty_reason: "Both API calls returned empty"
+                sink: {type: jsonl, path: out}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isEmpty();
+        assertThat(ConfigLoader.standard().load(dir.resolve("captures.yaml"), yaml).steps()).hasSize(1);
+    }
+
+    @Test
+    void the_schema_refuses_an_unknown_pagination_key_in_a_fallback_as_the_loader_does(@TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                connections:
+                  api: {base_url: "https://api.example.com"}
+                source: {type: generate}
+                steps:
+                  - type: http
+                    connection: api
+                    request: {path: "/a/{{ record.id }}"}
+                    fallbacks:
+                      - request: {path: "/b/{{ record.id }}"}
+                        pagination: {type: page_number, sise: 10}
+                sink: {type: jsonl, path: out}
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+        assertThatThrownBy(() -> ConfigLoader.standard().load(dir.resolve("p.yaml"), yaml)).isInstanceOf(SluiceException.class);
+    }
+
+    @Test
     void the_schema_still_requires_the_folder_of_a_file_sink() {
         String yaml = """
                 windows: {start: 2025-01-01T00:00:00Z}

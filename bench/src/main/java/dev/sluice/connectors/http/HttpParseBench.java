@@ -151,7 +151,7 @@ public final class HttpParseBench {
         long n = 0;
         try (WindowWriter writer = sink.begin(WINDOW)) {
             for (byte[] body : pages) {
-                List<JsonNode> selected = selector.select(HttpSource.JSON.readTree(body));
+                List<JsonNode> selected = selector.select(Paging.JSON.readTree(body));
                 var records = new ArrayList<DataRecord>(selected.size());
                 for (JsonNode node : selected) {
                     if (!(node instanceof ObjectNode o))

@@ -30,7 +30,7 @@ public final class HttpSourceProvider implements SourceProvider {
         RequestSpec request = RequestSpec.bind(config, List.of("window", "page"));
         String recordsText = config.string("records").orElse("$[*]");
         Optional<RecordSelector> records = RecordSelector.parse(recordsText, m -> config.problem("records", m));
-        Pagination pagination = Pagination.bind(config);
+        Pagination pagination = Pagination.bind(config, "window");
         Template.TimeFormat time = timeFormat(config);
         Optional<WindowFilter> keep = WindowFilter.bind(config, time.zone());
         if (connection.isEmpty() || request == null || records.isEmpty())

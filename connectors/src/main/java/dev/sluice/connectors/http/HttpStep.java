@@ -23,17 +23,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A dependent request: for each record, calls an endpoint with values from the record and merges the
- * answer in; when the answer is empty or the call fails, tries the fallbacks in order. Records of a
- * page are processed at once on virtual threads, as many in flight as the connection allows, and
- * come out in their order. Answers (and failures) are cached for the run by request, since many
- * records often share a lot or a parent.
+ * answer in; when the answer is empty or the call fails, tries the fallbacks in order. A request with
+ * {@code pagination:} answers the values of all its pages ({@link Paging#gather}): it is empty when its
+ * first page is, and failed when any page fails. Records of a page are processed at once on virtual
+ * threads, as many in flight as the connection allows, and come out in their order. Answers (and
+ * failures) are cached for the run by the request of their first page, since many records often share
+ * a lot or a parent.
  */
 final class HttpStep implements Step, ObservedConnections {
     private static final Logger log = LoggerFactory.getLogger(HttpStep.class);
@@ -44,30 +45,34 @@ final class HttpStep implements Step, ObservedConnections {
 
     enum OnEmpty { FAIL, KEEP }
 
-    /** One request of the chain: the primary one or a fallback. */
-    record Attempt(String name, RequestSpec request, RecordSelector records) {
+    /** One request of the chain: the primary one or a fallback, with how its answer is paged. */
+    record Attempt(String name, RequestSpec request, RecordSelector records, Pagination pagination) {
         Attempt {
             requireNonNull(name, "name is null");
             requireNonNull(request, "request is null");
             requireNonNull(records, "records is null");
+            requireNonNull(pagination, "pagination is null");
         }
     }
 
     private final String name;
     private final HttpConnection connection;
     private final List<Attempt> attempts;
+    private final List<Paging> pages; // of each attempt, in the same order
     private final Optional<Template> key;
     private final Merge merge;
     private final Optional<String> into;
     private final OnFailure onFailure;
     private final OnEmpty onEmpty;
+    private final Optional<String> emptyReason;
     private final int cacheSize;
     private final Template.TimeFormat time;
     private final Map<String, CompletableFuture<Answer>> cache = new ConcurrentHashMap<>();
     private final Map<String, Optional<FieldPath>> paths = new ConcurrentHashMap<>();
 
     HttpStep(String name, HttpConnection connection, List<Attempt> attempts, Optional<Template> key, Merge merge,
-             Optional<String> into, OnFailure onFailure, OnEmpty onEmpty, int cacheSize, Template.TimeFormat time) {
+             Optional<String> into, OnFailure onFailure, OnEmpty onEmpty, Optional<String> emptyReason, int cacheSize,
+             Template.TimeFormat time) {
         this.name = requireNonNull(name, "name is null");
         this.connection = requireNonNull(connection, "connection is null");
         this.attempts = List.copyOf(attempts);
@@ -76,13 +81,19 @@ final class HttpStep implements Step, ObservedConnections {
         this.into = requireNonNull(into, "into is null");
         this.onFailure = requireNonNull(onFailure, "onFailure is null");
         this.onEmpty = requireNonNull(onEmpty, "onEmpty is null");
+        this.emptyReason = requireNonNull(emptyReason, "emptyReason is null");
         this.cacheSize = cacheSize;
         this.time = requireNonNull(time, "time is null");
         if (this.attempts.isEmpty())
             throw new IllegalArgumentException("a dependent request needs at least one request");
+        this.pages = this.attempts.stream()
+                .map(a -> new Paging(connection, a.request, a.pagination, a.records, time, Paging.Wording.STEP)).toList();
     }
 
-    /** What one request gave: its selected values (none when empty), or the failure. */
+    /**
+     * What one request gave: the values of all its pages (none when empty), whether a page answered a status
+     * the request declares empty, or the failure.
+     */
     private record Answer(List<JsonNode> values, boolean declaredEmpty, SluiceException failure) {
         boolean empty() {
             return failure == null && values.isEmpty();
@@ -143,7 +154,7 @@ final class HttpStep implements Step, ObservedConnections {
         ErrorCode failedWith = null; // the code of the last request that failed, rather than answered empty
         for (int i = 0; i < attempts.size(); i++) {
             Attempt a = attempts.get(i);
-            Answer answer = answer(a, scope);
+            Answer answer = answer(a, pages.get(i), scope);
             if (answer.declaredEmpty)
                 empty++;
             if (answer.failure != null) {
@@ -160,7 +171,7 @@ final class HttpStep implements Step, ObservedConnections {
             return new Outcome(merged(record, answer.values), k.map(x -> KeyResult.succeeded(x, a.name)), empty, false);
         }
         boolean allEmpty = failedWith == null;
-        String reason = allEmpty ? (attempts.size() == 1 ? "the request returned empty" : "all requests returned empty")
+        String reason = allEmpty ? emptyReason.orElse(attempts.size() == 1 ? "the request returned empty" : "all requests returned empty")
                 : String.join("; ", failures);
         if (allEmpty && onEmpty == OnEmpty.KEEP)
             return new Outcome(merged(record, List.of()), k.map(x -> KeyResult.succeeded(x, "none (kept without an answer)")), empty, false);
@@ -174,10 +185,14 @@ final class HttpStep implements Step, ObservedConnections {
         return new Outcome(List.of(), k.map(x -> KeyResult.failed(x, reason, keyCode)), empty, true);
     }
 
-    /** The answer of one request, from the run's cache when an earlier record made the same request. */
-    private Answer answer(Attempt a, Template.Scope scope) {
-        HttpCall call = a.request.render(scope, time, Map.of(), "step '" + name + "' (" + a.name + ")");
-        String id = RequestSpec.identity(call);
+    /**
+     * The answer of one request, all its pages, from the run's cache when an earlier record made the same
+     * request (the same first page).
+     */
+    private Answer answer(Attempt a, Paging paging, Template.Scope scope) {
+        String label = "step '" + name + "' (" + a.name + ")";
+        HttpCall first = paging.call(scope, Optional.empty(), label);
+        String id = RequestSpec.identity(first);
         var mine = new CompletableFuture<Answer>();
         CompletableFuture<Answer> existing = cache.putIfAbsent(id, mine);
         if (existing != null)
@@ -186,18 +201,8 @@ final class HttpStep implements Step, ObservedConnections {
             cache.clear(); // a plain bound: answers are cheap to fetch again, memory is not unbounded
         Answer answer;
         try {
-            HttpAnswer http = connection.send(call);
-            if (http.declaredEmpty()) {
-                answer = new Answer(List.of(), true, null);
-            } else {
-                JsonNode root;
-                try {
-                    root = HttpSource.JSON.readTree(http.body());
-                } catch (JacksonException e) {
-                    throw new SluiceException(ErrorCode.SOURCE_INVALID_DATA, "the answer (status " + http.status() + ") is not valid JSON: " + e.getOriginalMessage(), e);
-                }
-                answer = new Answer(List.copyOf(a.records.select(root)), false, null);
-            }
+            Paging.Gathered all = paging.gather(scope, first, label);
+            answer = new Answer(all.values(), all.declaredEmpty(), null);
         } catch (SluiceException e) {
             answer = new Answer(List.of(), false, e);
         }
@@ -264,7 +269,7 @@ final class HttpStep implements Step, ObservedConnections {
 
             @Override
             public Optional<Object> page(String field) {
-                return Optional.empty();
+                return Optional.empty(); // filled in by Paging
             }
         };
     }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How the pages of one window follow each other ({@code pagination:} of an HTTP source), and when a
- * window has no more pages.
+ * How the pages of one window (of an HTTP source) or of one request (of a dependent-request step or one
+ * of its fallbacks) follow each other ({@code pagination:}), and when there are no more pages.
  *
  * @param param the query parameter that carries the page number, offset or cursor
  * @param sizeParam the query parameter that carries the page size (none if empty)
@@ -34,9 +34,12 @@ record Pagination(Style style, String param, String sizeParam, long size, long f
         return new Pagination(Style.NONE, "", "", 0, 0, Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), 1);
     }
 
-    /** Reads {@code pagination:}; problems are reported and a usable value is returned anyway. */
-    static Pagination bind(ConfigObject source) {
-        Optional<ConfigObject> node = source.object("pagination");
+    /**
+     * Reads {@code pagination:} of {@code owner}; problems are reported and a usable value is returned anyway.
+     * {@code unit} is what is paged, for messages: "window" in a source, "request" in a step.
+     */
+    static Pagination bind(ConfigObject owner, String unit) {
+        Optional<ConfigObject> node = owner.object("pagination");
         if (node.isEmpty())
             return none();
         ConfigObject p = node.get();
@@ -104,7 +107,7 @@ record Pagination(Style style, String param, String sizeParam, long size, long f
         if (stops.contains(Stop.MISSING_NEXT) && !(style == Style.CURSOR || style.followsLinks()))
             p.problem("stop", "missing_next applies to cursor, next_link and link_header pagination; use empty_page, short_page, total or has_more");
         if (stops.isEmpty() && style != Style.NONE)
-            p.problem("stop", "give at least one stop condition, or every window would read pages until max_pages");
+            p.problem("stop", "give at least one stop condition, or every " + unit + " would read pages until max_pages");
         p.finish();
         return new Pagination(style, param, sizeParam, size, first, from, total, hasMore, Set.copyOf(stops), maxPages);
     }

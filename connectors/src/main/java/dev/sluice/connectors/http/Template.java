@@ -29,7 +29,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * id window, end exclusive), {@code window.last} (the last id of an id window: end - 1),
  * {@code record.PATH} (a field of the current record in a step: {@code record.lot},
  * {@code record.items[0].id}), {@code page.number}, {@code page.offset}, {@code page.size},
- * {@code page.cursor}, and in the HTTP sink {@code batch.number}, {@code batch.count}, {@code batch.key} and
+ * {@code page.cursor} (in sources and steps), and in the HTTP sink {@code batch.number}, {@code batch.count}, {@code batch.key} and
  * {@code pipeline.name}. Filters, applied left to right: {@code iso}, {@code epoch}, {@code epoch_ms},
  * {@code date}, {@code format(PATTERN)}, {@code zone(ZONE)}.
  */
@@ -72,7 +72,7 @@ final class Template {
 
     /** Where each family of variables is known, for messages. */
     private static final java.util.Map<String, String> KNOWN_IN = java.util.Map.of(
-            "window", "in sources, steps and the http sink", "record", "in steps", "page", "in sources",
+            "window", "in sources, steps and the http sink", "record", "in steps", "page", "in sources and steps",
             "batch", "in the http sink", "pipeline", "in the http sink");
 
     private record Placeholder(String source, String root, String path, List<String[]> filters) {

@@ -49,6 +49,10 @@ class HttpSourceTest {
     }
 
     private Source source(String sourceBody) throws Exception {
+        return source(api.baseUri(), sourceBody);
+    }
+
+    private Source source(java.net.URI baseUrl, String sourceBody) throws Exception {
         String text = """
                 connections:
                   demo:
@@ -58,7 +62,7 @@ class HttpSourceTest {
                   type: http
                   connection: demo
                 %s
-                """.formatted(api.baseUri(), sourceBody.indent(2));
+                """.formatted(baseUrl, sourceBody.indent(2));
         source = load(dir, "{cursor: time, start: 2025-01-01T00:00:00Z, size: 1h}", text).source();
         source.open(PipelineFixture.SOURCE_CONTEXT);
         return source;
@@ -151,6 +155,20 @@ class HttpSourceTest {
             assertThat(e.code()).isEqualTo(ErrorCode.SOURCE_INVALID_DATA);
             assertThat(e.getMessage()).contains("same next page", "twice in window");
         });
+    }
+
+    @Test
+    void a_next_link_to_another_origin_fails_the_window_without_following_it() throws Exception {
+        try (var other = TestApi.start()) {
+            other.on("/parts", TestApi.ok("{\"data\": [{\"n\": 1}], \"next\": \"http://127.0.0.2:9/parts?page=2\"}"));
+            var s = source(other.url(""), "request: {path: /parts}\nrecords: $.data[*]\npagination: {type: next_link, from: $.next}");
+
+            assertThatThrownBy(() -> readAll(s, WINDOW)).isInstanceOfSatisfying(SluiceException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.SOURCE_INVALID_DATA);
+                assertThat(e.getMessage()).contains("another origin (http://127.0.0.2:9)", "connections.demo.allow_origins");
+            });
+            assertThat(other.requests()).hasSize(1);
+        }
     }
 
     @Test
