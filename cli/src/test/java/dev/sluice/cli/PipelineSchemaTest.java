@@ -144,6 +144,38 @@ class PipelineSchemaTest {
     }
 
     @Test
+    void a_csv_sink_with_one_file_per_partition_is_valid_against_the_schema_and_loads(@TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z, size: 1h}
+                source: {type: generate}
+                sink:
+                  type: csv
+                  path: out/lots
+                  partition_by: "Lot Number"
+                  file_per: partition
+                  replace_by: productionRecordId
+                  columns: ["Lot Number", step]
+                """;
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isEmpty();
+        assertThat(ConfigLoader.standard().load(dir.resolve("lots.yaml"), yaml).sinkType()).isEqualTo("csv");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{type: csv, path: out, partition_by: lot, file_per: partition}",
+            "{type: jsonl, path: out, file_per: partition}", "{type: jsonl, path: out, partition_by: lot, replace_by: id}",
+            "{type: jsonl, path: out, partition_by: lot, file_per: value}"})
+    void the_schema_refuses_a_file_per_the_loader_refuses(String sink, @TempDir Path dir) {
+        String yaml = """
+                windows: {start: 2025-01-01T00:00:00Z}
+                source: {type: generate}
+                """ + "sink: " + sink + "\n";
+
+        assertThat(SCHEMA.validate(yamlAsJson(yaml))).isNotEmpty();
+        assertThatThrownBy(() -> ConfigLoader.standard().load(dir.resolve("p.yaml"), yaml)).isInstanceOf(SluiceException.class);
+    }
+
+    @Test
     void the_schema_accepts_a_jdbc_connection_and_source_as_the_loader_does() {
         String yaml = """
                 connections:

@@ -25,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The columns are {@link CsvOptions#columns()}, or else the fields of the file's first record in
  * their order. A record with a field that is not a column fails the window ({@code SINK_REJECTED})
- * rather than losing the field quietly.
+ * rather than losing the field quietly: as it is written, or with {@code file_per: partition} (which
+ * needs the columns) as it is staged, through {@link #check}, since the file is built after the commit
+ * point.
  *
  * <p><b>Formula neutralising.</b> A spreadsheet such as Excel or LibreOffice runs a cell that begins
  * with {@code =}, {@code +}, {@code -} or {@code @} as a formula (and some also after a leading tab or
@@ -53,6 +55,39 @@ final class CsvFormat implements FileFormat {
         return new Encoder(file);
     }
 
+    /** Needs {@link CsvOptions#columns()}: a record fits when each of its fields is a column or in {@code alsoAllowed}. */
+    @Override
+    public void check(ObjectNode record, Set<String> alsoAllowed, String file) {
+        var allowed = new LinkedHashSet<>(options.columns());
+        allowed.addAll(alsoAllowed);
+        requireColumns(record, allowed, options.columns(), false, file);
+    }
+
+    /** Only the columns, when they are set. */
+    @Override
+    public ObjectNode fitted(ObjectNode record) {
+        return options.columns().isEmpty() ? record : record.retain(options.columns());
+    }
+
+    /**
+     * Fails the window ({@code SINK_REJECTED}) on a field of {@code record} that is not in
+     * {@code allowed}, rather than lose it quietly; the message names the field and the columns.
+     */
+    private static void requireColumns(ObjectNode record, Set<String> allowed, List<String> columns, boolean fromFirstRecord,
+            String file) {
+        for (String field : record.propertyNames()) {
+            if (!allowed.contains(field)) {
+                var withField = new ArrayList<>(columns);
+                withField.add(field);
+                throw new SluiceException(ErrorCode.SINK_REJECTED, "csv sink: a record of " + file + " has the field '"
+                        + field + "', which is not among the columns " + columns
+                        + (fromFirstRecord ? " (taken from the file's first record)" : "")
+                        + "; list every field under columns: in the sink section, e.g. columns: " + withField
+                        + ", or drop the field with a step");
+            }
+        }
+    }
+
     private final class Encoder implements RecordEncoder {
         private final String file;
         private List<String> columns;
@@ -75,13 +110,7 @@ final class CsvFormat implements FileFormat {
                 columnSet = new LinkedHashSet<>(columns);
                 csv.writeRecord(columns.stream().map(this::text).toList());
             }
-            for (String field : record.propertyNames())
-                if (!columnSet.contains(field))
-                    throw new SluiceException(ErrorCode.SINK_REJECTED, "csv sink: a record of " + file + " has the field '"
-                            + field + "', which is not among the columns " + columns + (options.columns().isEmpty()
-                                    ? " (taken from the file's first record)" : "")
-                            + "; list every field under columns: in the sink section, e.g. columns: "
-                            + withField(field) + ", or drop the field with a step");
+            requireColumns(record, columnSet, columns, options.columns().isEmpty(), file);
             var cells = new ArrayList<String>(columns.size());
             for (String c : columns)
                 cells.add(cell(record.get(c)));
@@ -91,12 +120,6 @@ final class CsvFormat implements FileFormat {
         @Override
         public void flush() throws IOException {
             csv.flush();
-        }
-
-        private String withField(String field) {
-            var all = new ArrayList<>(columns);
-            all.add(field);
-            return all.toString();
         }
 
         private String cell(JsonNode v) {

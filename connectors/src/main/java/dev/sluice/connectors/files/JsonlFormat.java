@@ -5,6 +5,7 @@ import dev.sluice.core.SluiceException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,6 +17,17 @@ final class JsonlFormat implements FileFormat {
     @Override
     public String extension() {
         return "jsonl";
+    }
+
+    /** Any JSON object fits: nothing to check. */
+    @Override
+    public void check(ObjectNode record, Set<String> alsoAllowed, String file) {
+    }
+
+    /** Every field is kept. */
+    @Override
+    public ObjectNode fitted(ObjectNode record) {
+        return record;
     }
 
     @Override
