@@ -51,7 +51,7 @@ public final class HttpConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
     /** The longest wait for a rate-limit permit or a concurrency slot: generous, but not forever. */
     private static final Duration SLOT_WAIT = Duration.ofMinutes(10);
-    private static final String NOT_COMMITTED = "the window was not committed; the next run retries it";
+    static final String NOT_COMMITTED = "the window was not committed; the next run retries it";
 
     private final String name;
     private final HttpConnectionConfig config;

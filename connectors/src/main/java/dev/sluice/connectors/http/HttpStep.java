@@ -160,7 +160,9 @@ final class HttpStep implements Step, ObservedConnections {
             if (answer.failure != null) {
                 if (answer.failure.code() == ErrorCode.SOURCE_AUTH_FAILED)
                     throw answer.failure; // wrong credentials fail every record alike: no point going on
-                failures.add(a.name + ": " + answer.failure.getMessage());
+                // A key recorded as failed does not hold its window back: the connection's note saying so would mislead.
+                String message = answer.failure.getMessage();
+                failures.add(a.name + ": " + (onFailure == OnFailure.RECORD_KEY ? message.replace("; " + HttpConnection.NOT_COMMITTED, "") : message));
                 failedWith = answer.failure.code();
                 continue;
             }

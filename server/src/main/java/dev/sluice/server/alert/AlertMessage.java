@@ -110,8 +110,8 @@ record AlertMessage(Kind kind, Severity severity, Incident incident, Optional<St
         out.append("\nWhat to do next:\n").append(wrap(nextSteps(), "  ")).append('\n');
         dashboard.ifPresent(d -> out.append("\nDashboard: ").append(d).append('\n'));
         out.append("\n-- \n").append(wrap(resolved()
-                ? "Sent by sluice serve. A new occurrence opens a new incident."
-                : "Sent by sluice serve. While " + incident.id() + " is open, repeats are sent at most once every " + show(throttle)
+                ? "Sent by sluice. A new occurrence opens a new incident."
+                : "Sent by sluice. While " + incident.id() + " is open, repeats are sent at most once every " + show(throttle)
                 + " (alerts.throttle), and a recovery notice follows when it clears.", "")).append('\n');
         return out.toString();
     }

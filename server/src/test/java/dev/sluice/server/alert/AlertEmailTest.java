@@ -62,7 +62,7 @@ class AlertEmailTest {
                 "Details:\n  window: 2026-05-01T09:00Z/2026-05-01T10:00Z\n",
                 "What to do next:\n  Look up error E-1A2B3C with `sluice status` on the pipeline's file or GET\n  /api/v1/errors/E-1A2B3C.",
                 "Dashboard: https://sluice.example.com/\n",
-                "While " + incident + " is open, repeats are sent at most\nonce every 1h (alerts.throttle)");
+                "Sent by sluice. While " + incident + " is open, repeats are sent at most once\nevery 1h (alerts.throttle)");
     }
 
     @Test
