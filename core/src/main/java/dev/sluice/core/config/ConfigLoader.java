@@ -340,6 +340,7 @@ public final class ConfigLoader {
         Align align = w.choice("align", Align.class).orElse(Align.NONE);
         Duration lag = w.duration("lag").orElse(Duration.ZERO);
         OptionalInt maxWindows = w.integer("max_windows", 1, Integer.MAX_VALUE).map(v -> OptionalInt.of(v.intValue())).orElse(OptionalInt.empty());
+        boolean partial = w.bool("partial").orElse(true);
         Optional<Span> back = w.object("target_day").flatMap(t -> {
             Optional<Span> b = t.span("back");
             if (!t.has("back"))
@@ -385,22 +386,24 @@ public final class ConfigLoader {
                     w.problem("end", "end " + endId.getAsLong() + " must be above start " + startId.getAsLong() + " (end is exclusive)");
                     ok = false;
                 }
-                for (String timeOnly : new String[] {"target_day", "lag", "timezone", "align"})
+                for (String timeOnly : new String[] {"target_day", "lag", "timezone", "align", "partial"})
                     if (w.has(timeOnly))
                         w.problem(timeOnly, timeOnly + " applies to time cursors only; remove it or use cursor: time");
             }
             case NONE -> {
-                for (String windowed : new String[] {"start", "end", "size", "target_day", "lag", "timezone", "align", "max_windows"})
+                for (String windowed : new String[] {"start", "end", "size", "target_day", "lag", "timezone", "align", "max_windows", "partial"})
                     if (w.has(windowed))
                         w.problem(windowed, windowed + " has no meaning with cursor: none (every run takes a whole snapshot); remove it");
             }
         }
+        if (!partial && size.isEmpty() && align == Align.NONE && cursor == CursorKind.TIME)
+            w.problem("partial", "partial: false waits for whole windows, which needs size: (or align:) to say how long one is, e.g. size: 6h");
         w.finish();
         if (!ok || (cursor == CursorKind.TIME && startTime.isEmpty() && back.isEmpty())
                 || (cursor == CursorKind.ID && (startId.isEmpty() || endId.isEmpty())))
             return null;
         try {
-            return new WindowSettings(cursor, startTime, endTime, startId, endId, back, size, idSize, lag, zone, align, maxWindows);
+            return new WindowSettings(cursor, startTime, endTime, startId, endId, back, size, idSize, lag, zone, align, maxWindows, partial);
         } catch (IllegalArgumentException e) {
             w.problem(e.getMessage());
             return null;

@@ -60,6 +60,7 @@ public final class Planner {
         }
         if (!lower.isBefore(upper))
             return new Plan(List.of(), Plan.Outcome.UP_TO_DATE, "up to date: the watermark " + lower + " has reached " + upperIs + " " + upper);
+        boolean cutByNow = upperIs.equals("now minus lag");
         int max = s.maxWindows().orElse(Integer.MAX_VALUE);
         var windows = new ArrayList<Window>();
         Instant cur = lower;
@@ -73,10 +74,28 @@ public final class Planner {
             Optional<Instant> boundary = nextBoundary(cur, s.align(), s.zone());
             if (boundary.isPresent() && boundary.get().isBefore(end))
                 end = boundary.get();
+            if (!s.partial() && end.equals(upper) && cutByNow && wouldGrow(cur, upper, s)) {
+                if (windows.isEmpty())
+                    return new Plan(List.of(), Plan.Outcome.UP_TO_DATE, "up to date: the next window starts at " + cur
+                            + " and is not whole before now minus lag reaches " + whole(cur, s) + " (partial: false)");
+                break;
+            }
             windows.add(new TimeWindow(cur, end));
             cur = end;
         }
         return new Plan(windows, Plan.Outcome.WINDOWS, windows.size() + " window(s) from " + lower + " to " + cur);
+    }
+
+    /** Whether the window from {@code cur} would be longer than up to {@code upper} if {@code upper} were later. */
+    private static boolean wouldGrow(Instant cur, Instant upper, WindowSettings s) {
+        return whole(cur, s).isAfter(upper);
+    }
+
+    /** Where the window from {@code cur} ends when nothing but its size and alignment cut it. */
+    private static Instant whole(Instant cur, WindowSettings s) {
+        Instant end = s.size().map(size -> advance(cur, size, s.zone())).orElse(Instant.MAX);
+        Optional<Instant> boundary = nextBoundary(cur, s.align(), s.zone());
+        return boundary.filter(end::isAfter).orElse(end);
     }
 
     static Plan planIds(WindowSettings s, Optional<Long> from) {

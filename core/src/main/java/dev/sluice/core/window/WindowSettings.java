@@ -12,7 +12,9 @@ import java.util.OptionalLong;
 /**
  * The {@code windows:} section of a pipeline, bound and validated. For a time cursor {@code start} and
  * {@code end} are instants, for an id cursor ids; exactly one of {@code start} and {@code targetDayBack}
- * is set for a time cursor.
+ * is set for a time cursor. {@code partial} false: a window that {@code now - lag} would cut short is not
+ * planned until it is whole, so windows keep the grid of {@code size} and {@code align} (a cut by
+ * {@code end}, a target day's end or an alignment boundary still happens, as those never move).
  */
 public record WindowSettings(
         CursorKind cursor,
@@ -26,7 +28,8 @@ public record WindowSettings(
         Duration lag,
         ZoneId zone,
         Align align,
-        OptionalInt maxWindows) {
+        OptionalInt maxWindows,
+        boolean partial) {
 
     public WindowSettings {
         requireNonNull(cursor, "cursor is null");
@@ -58,26 +61,26 @@ public record WindowSettings(
     /** A time cursor from {@code start}, in UTC, with no size: the simplest settings, for tests and tools. */
     public static WindowSettings time(Instant start, Optional<Span> size) {
         return new WindowSettings(CursorKind.TIME, Optional.of(start), Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                Optional.empty(), size, OptionalLong.empty(), Duration.ZERO, ZoneId.of("UTC"), Align.NONE, OptionalInt.empty());
+                Optional.empty(), size, OptionalLong.empty(), Duration.ZERO, ZoneId.of("UTC"), Align.NONE, OptionalInt.empty(), true);
     }
 
     public WindowSettings withMaxWindows(OptionalInt newMax) {
-        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, zone, align, newMax);
+        return new WindowSettings(cursor, startTime, endTime, startId, endId, targetDayBack, size, idSize, lag, zone, align, newMax, partial);
     }
 
     /** The same cutting (size, alignment, lag, zone) over {@code [from, to)}, with no target day and no window limit: a backfill's plan. */
     public WindowSettings forTimeRange(Instant from, Instant to) {
         return new WindowSettings(cursor, Optional.of(from), Optional.of(to), startId, endId, Optional.empty(), size, idSize, lag, zone, align,
-                OptionalInt.empty());
+                OptionalInt.empty(), partial);
     }
 
     /** The same cutting over ids {@code [from, to)}, with no window limit: a backfill's plan. */
     public WindowSettings forIdRange(long from, long to) {
         return new WindowSettings(cursor, startTime, endTime, OptionalLong.of(from), OptionalLong.of(to), Optional.empty(), size, idSize, lag,
-                zone, align, OptionalInt.empty());
+                zone, align, OptionalInt.empty(), partial);
     }
 
     public WindowSettings withTargetDay(Span back) {
-        return new WindowSettings(cursor, Optional.empty(), Optional.empty(), startId, endId, Optional.of(back), size, idSize, lag, zone, align, maxWindows);
+        return new WindowSettings(cursor, Optional.empty(), Optional.empty(), startId, endId, Optional.of(back), size, idSize, lag, zone, align, maxWindows, partial);
     }
 }

@@ -83,7 +83,7 @@ class PlannerPropertiesTest {
                     var base = new WindowSettings(CursorKind.TIME, Optional.of(start),
                             useEnd ? Optional.of(now.minusSeconds(Math.floorMod(offset, 86_400))) : Optional.empty(),
                             OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.ofNullable(size),
-                            OptionalLong.empty(), lag, zone, align, OptionalInt.empty());
+                            OptionalLong.empty(), lag, zone, align, OptionalInt.empty(), true);
                     var settings = useTargetDay ? base.withTargetDay(Span.parse(offset % 2 == 0 ? "1d" : "6h")) : base;
                     return new Case(settings, watermark, now);
                 }));

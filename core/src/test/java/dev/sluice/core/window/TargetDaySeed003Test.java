@@ -23,7 +23,7 @@ class TargetDaySeed003Test {
     private static WindowSettings settings(String size) {
         return new WindowSettings(CursorKind.TIME, Optional.empty(), Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
                 Optional.of(Span.parse("1d")), Optional.of(Span.parse(size)), OptionalLong.empty(), Duration.ZERO,
-                ZoneId.of("America/Los_Angeles"), Align.NONE, OptionalInt.of(1));
+                ZoneId.of("America/Los_Angeles"), Align.NONE, OptionalInt.of(1), true);
     }
 
     private static Plan plan(String size, String watermark) {
