@@ -8,6 +8,7 @@ import dev.sluice.core.Secret;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.state.Counts;
 import dev.sluice.core.state.ErrorRecord;
+import dev.sluice.core.state.KeyStatus;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.Position;
 import dev.sluice.core.state.RunKind;
@@ -182,6 +183,11 @@ class DashboardBrowserTest {
             succeed(store, preparedRun, hour(4), false, false);
             store.finishRun(preparedRun, RunStatus.FAILED, new RunTotals(3, 1, new Counts(240, 180, 0)), Optional.of(FAILED_ERROR_ID));
 
+            for (int k = 1; k <= 3; k++)
+                store.putKeyStatus(new KeyStatus(id, "record-" + k, KeyStatus.KeyOutcome.SUCCEEDED, Optional.empty(),
+                        Optional.of("lookup: " + (k == 3 ? "fallback" : "primary")), 1, Optional.empty(), T0));
+            store.putKeyStatus(new KeyStatus(id, "record-4", KeyStatus.KeyOutcome.FAILED, Optional.of("lookup: Both API calls returned empty"),
+                    Optional.empty(), 1, Optional.of("E-KEY4"), T0));
             long backfill = store.startRun(id, RunKind.BACKFILL, "prepared by the test").runId();
             succeed(store, backfill, hour(0), true, false);
             store.finishRun(backfill, RunStatus.SUCCEEDED, new RunTotals(1, 0, new Counts(60, 60, 0)), Optional.empty());
@@ -302,6 +308,17 @@ class DashboardBrowserTest {
         assertThat(backfills.getFirst().getAttribute("data-start")).isEqualTo("2025-01-01T00:00:00Z");
         assertThat(backfills.getFirst().getCssValue("background-image")).contains("repeating-linear-gradient");
         assertThat(browser.findElements(By.cssSelector("#timeline .track[data-lane='incremental'] .window[data-backfill='true']"))).isEmpty();
+    }
+
+    @Test
+    void failed_keys_are_headed_by_the_tally_of_every_key_and_the_request_that_answered_it() {
+        openDemo();
+
+        WebElement tally = waitFor(d -> shown(d.findElement(By.id("keys-tally"))));
+        assertThat(tally.findElement(By.cssSelector(".tally-counts")).getText()).startsWith("3 keys succeeded, 1 failed");
+        assertThat(tally.findElements(By.cssSelector(".tally-answers li"))).extracting(WebElement::getText)
+                .containsExactly("lookup: fallback: 1", "lookup: primary: 2");
+        assertThat(browser.findElement(By.cssSelector("#keys tr[data-key='record-4']")).getText()).contains("Both API calls returned empty");
     }
 
     @Test

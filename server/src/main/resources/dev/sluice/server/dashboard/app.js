@@ -342,7 +342,8 @@
 
   async function refreshDetail(name) {
     const base = pipelinePath(name);
-    const [windows, runs, keys, run] = await Promise.all([
+    const [detail, windows, runs, keys, run] = await Promise.all([
+      request('GET', base),
       request('GET', `${base}/windows`),
       request('GET', `${base}/runs?limit=${RUNS_SHOWN}`),
       request('GET', `${base}/keys`),
@@ -354,6 +355,7 @@
     drawIfChanged('timeline', windows, () => drawTimeline(windows));
     drawIfChanged('runs', runs, () => drawRuns(runs.runs));
     drawIfChanged('keys', keys, () => drawKeys(keys.keys));
+    drawIfChanged('tally', detail.keys, () => drawTally(detail.keys));
     if (state.runShown !== null) drawIfChanged('run', run, () => drawRun(run));
     drawWindowDetail();
   }
@@ -376,7 +378,7 @@
     state.runShown = null;
     state.windowShown = null;
     state.windows = [];
-    for (const section of ['timeline', 'runs', 'keys', 'run', 'detail']) state.signatures.delete(section);
+    for (const section of ['timeline', 'runs', 'keys', 'tally', 'run', 'detail']) state.signatures.delete(section);
     $('run-detail').hidden = true;
     $('window-detail').hidden = true;
     $('backfill-form').hidden = true;
@@ -393,6 +395,7 @@
     $('failed-windows')?.remove();
     $('runs').querySelector('tbody').replaceChildren();
     $('keys').querySelector('tbody').replaceChildren();
+    $('keys-tally').hidden = true;
     history.replaceState(null, '', name === null ? location.pathname : `#pipeline=${encodeURIComponent(name)}`);
     for (const row of document.querySelectorAll('#pipelines tbody tr[data-pipeline]')) {
       const chosen = row.dataset.pipeline === name;
@@ -875,6 +878,24 @@
       cell('Error id', errorId(k.error_id)))));
     $('keys').hidden = keys.length === 0;
     $('keys-empty').hidden = keys.length > 0;
+  }
+
+  /**
+   * How the pipeline's keys stand, from each key's latest status, and which request of each step
+   * answered the succeeded ones: how often a fallback was needed.
+   */
+  function drawTally(tally) {
+    const el = $('keys-tally');
+    el.hidden = tally.succeeded + tally.failed === 0;
+    el.dataset.succeeded = String(tally.succeeded);
+    el.dataset.failed = String(tally.failed);
+    const answers = Object.entries(tally.answered_by);
+    el.replaceChildren(h('span', { class: 'tally-counts' },
+      `${tally.succeeded.toLocaleString('en')} keys succeeded, ${tally.failed.toLocaleString('en')} failed`,
+      answers.length === 0 ? null : '; answered by'),
+    answers.length === 0 ? '' : h('ul', { class: 'tally-answers' },
+      answers.map(([request, count]) => h('li', { 'data-request': request, 'data-count': String(count) },
+        `${request}: ${count.toLocaleString('en')}`))));
   }
 
   // --------------------------------------------------------------------------------------- actions
