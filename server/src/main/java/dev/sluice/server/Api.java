@@ -5,7 +5,6 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.core.config.Connectors;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
-import dev.sluice.core.state.KeyTally;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.LedgerFilter;
 import dev.sluice.core.state.Position;
@@ -226,10 +225,7 @@ final class Api implements AutoCloseable {
         Slot s = service.slot(ctx.pathParam("name"));
         service.refresh(s, s.config);
         ObjectNode o = Views.summary(service, s);
-        KeyTally tally = service.store(s.config).keyTally(s.config.id());
-        ObjectNode keys = o.putObject("keys").put("succeeded", tally.succeeded()).put("failed", tally.failed());
-        ObjectNode answered = keys.putObject("answered_by");
-        tally.answeredBy().forEach(answered::put);
+        o.set("keys", Views.tally(service.store(s.config).keyTally(s.config.id())));
         o.set("config", ConfigRedaction.redact(s.text));
         json(ctx, 200, o);
     }
@@ -292,11 +288,13 @@ final class Api implements AutoCloseable {
             case "all" -> Optional.empty();
             default -> throw new Service.Refused(400, "BAD_REQUEST", "outcome '" + outcome + "' is not valid; use failed, succeeded or all");
         };
+        StateStore store = service.store(s.config);
         ArrayNode list = JSON.createArrayNode();
-        for (KeyStatus k : service.store(s.config).keyStatuses(s.config.id(), which, limit(ctx, 500, 10_000)))
+        for (KeyStatus k : store.keyStatuses(s.config.id(), which, limit(ctx, 500, 10_000)))
             list.add(Views.key(k));
         ObjectNode o = JSON.createObjectNode();
         o.set("keys", list);
+        o.set("tally", Views.tally(store.keyTally(s.config.id())));
         json(ctx, 200, o);
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.core.config.ServiceSettings;
 import dev.sluice.core.schedule.Schedule;
 import dev.sluice.core.state.ErrorRecord;
 import dev.sluice.core.state.KeyStatus;
+import dev.sluice.core.state.KeyTally;
 import dev.sluice.core.state.LedgerEntry;
 import dev.sluice.core.state.RunRecord;
 import dev.sluice.core.state.RunStatus;
@@ -92,6 +93,14 @@ final class Views {
         ObjectNode context = o.putObject("context");
         for (Map.Entry<String, String> c : e.context().entrySet())
             context.put(c.getKey(), c.getValue());
+        return o;
+    }
+
+    /** How the pipeline's keys stand, and which request of each step answered them. */
+    static ObjectNode tally(KeyTally tally) {
+        ObjectNode o = Api.JSON.createObjectNode().put("succeeded", tally.succeeded()).put("failed", tally.failed());
+        ObjectNode answered = o.putObject("answered_by");
+        tally.answeredBy().forEach(answered::put);
         return o;
     }
 

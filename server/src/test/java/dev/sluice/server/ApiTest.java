@@ -191,6 +191,7 @@ class ApiTest {
         JsonNode keys = conforming("GET", "/api/v1/pipelines/{name}/keys", "/api/v1/pipelines/orders/keys", 200);
         assertThat(keys.get("keys").findValuesAsString("key")).containsExactly("record-17");
         assertThat(keys.at("/keys/0/reason").asString()).isEqualTo("Both API calls returned empty");
+        assertThat(keys.at("/tally/failed").asLong()).isEqualTo(1);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.sluice.core.state;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,7 @@ public record KeyTally(long succeeded, long failed, Map<String, Long> answeredBy
         requireNonNull(answeredBy, "answeredBy is null");
         if (succeeded < 0 || failed < 0)
             throw new IllegalArgumentException("counts must not be negative: " + succeeded + "/" + failed);
-        answeredBy = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(answeredBy)));
+        answeredBy = Collections.unmodifiableMap(new TreeMap<>(answeredBy)); // in request order, for people
     }
 
     /** A group of keys with the same outcome and the same {@link KeyStatus#answeredBy()}, and their number. */

@@ -38,6 +38,7 @@ public final class Planner {
         Instant lower;
         Instant upper = now.minus(s.lag());
         String upperIs = "now minus lag";
+        boolean upperMoves = true; // now minus lag moves on; a window it cuts would be longer on a later run
         if (s.targetDayBack().isPresent()) {
             LocalDate day = targetDay(now, s.targetDayBack().get(), s.zone());
             Instant dayStart = day.atStartOfDay(s.zone()).toInstant();
@@ -50,48 +51,37 @@ public final class Planner {
             if (end.isBefore(upper)) {
                 upper = end;
                 upperIs = "the end of the target day";
+                upperMoves = false;
             }
         } else {
             lower = from.orElseGet(() -> s.startTime().orElseThrow());
             if (s.endTime().isPresent() && s.endTime().get().isBefore(upper)) {
                 upper = s.endTime().get();
                 upperIs = "the upper bound";
+                upperMoves = false;
             }
         }
         if (!lower.isBefore(upper))
             return new Plan(List.of(), Plan.Outcome.UP_TO_DATE, "up to date: the watermark " + lower + " has reached " + upperIs + " " + upper);
-        boolean cutByNow = upperIs.equals("now minus lag");
         int max = s.maxWindows().orElse(Integer.MAX_VALUE);
         var windows = new ArrayList<Window>();
         Instant cur = lower;
         while (cur.isBefore(upper) && windows.size() < max) {
-            Instant end = upper;
-            if (s.size().isPresent()) {
-                Instant next = advance(cur, s.size().get(), s.zone());
-                if (next.isBefore(end))
-                    end = next;
-            }
-            Optional<Instant> boundary = nextBoundary(cur, s.align(), s.zone());
-            if (boundary.isPresent() && boundary.get().isBefore(end))
-                end = boundary.get();
-            if (!s.partial() && end.equals(upper) && cutByNow && wouldGrow(cur, upper, s)) {
+            Instant whole = whole(cur, s);
+            if (whole.isAfter(upper) && upperMoves && !s.partial()) {
                 if (windows.isEmpty())
                     return new Plan(List.of(), Plan.Outcome.UP_TO_DATE, "up to date: the next window starts at " + cur
-                            + " and is not whole before now minus lag reaches " + whole(cur, s) + " (partial: false)");
+                            + " and is not whole before now minus lag reaches " + whole + " (partial: false)");
                 break;
             }
+            Instant end = whole.isAfter(upper) ? upper : whole;
             windows.add(new TimeWindow(cur, end));
             cur = end;
         }
         return new Plan(windows, Plan.Outcome.WINDOWS, windows.size() + " window(s) from " + lower + " to " + cur);
     }
 
-    /** Whether the window from {@code cur} would be longer than up to {@code upper} if {@code upper} were later. */
-    private static boolean wouldGrow(Instant cur, Instant upper, WindowSettings s) {
-        return whole(cur, s).isAfter(upper);
-    }
-
-    /** Where the window from {@code cur} ends when nothing but its size and alignment cut it. */
+    /** Where the window from {@code cur} ends when only its size and the alignment cut it ({@link Instant#MAX} when neither does). */
     private static Instant whole(Instant cur, WindowSettings s) {
         Instant end = s.size().map(size -> advance(cur, size, s.zone())).orElse(Instant.MAX);
         Optional<Instant> boundary = nextBoundary(cur, s.align(), s.zone());

@@ -342,8 +342,7 @@
 
   async function refreshDetail(name) {
     const base = pipelinePath(name);
-    const [detail, windows, runs, keys, run] = await Promise.all([
-      request('GET', base),
+    const [windows, runs, keys, run] = await Promise.all([
       request('GET', `${base}/windows`),
       request('GET', `${base}/runs?limit=${RUNS_SHOWN}`),
       request('GET', `${base}/keys`),
@@ -355,7 +354,7 @@
     drawIfChanged('timeline', windows, () => drawTimeline(windows));
     drawIfChanged('runs', runs, () => drawRuns(runs.runs));
     drawIfChanged('keys', keys, () => drawKeys(keys.keys));
-    drawIfChanged('tally', detail.keys, () => drawTally(detail.keys));
+    drawIfChanged('tally', keys.tally, () => drawTally(keys.tally));
     if (state.runShown !== null) drawIfChanged('run', run, () => drawRun(run));
     drawWindowDetail();
   }
